@@ -1,0 +1,27 @@
+"""Send one segment's membership changes to one destination, in signed, idempotent batches."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from cdp.events import DeliveryEvent
+from cdp.observability import logger, metrics, tracer
+from cdp.services import bootstrap
+from cdp.services.activation import publish_delivery
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@event_parser(model=DeliveryEvent)
+def lambda_handler(event: DeliveryEvent, context: LambdaContext) -> dict[str, Any]:
+    result = publish_delivery(
+        bootstrap.lake(), bootstrap.transport(), bootstrap.webhook_secret(), event.run_id, event.segment,
+        event.destination,
+    )
+    metrics.add_metric("RecordsDelivered", MetricUnit.Count, result["delivered_records"])
+    metrics.add_metric("BatchesFailed", MetricUnit.Count, len(result["failed"]))
+    logger.info("delivered", extra=result)
+    return result

@@ -1,0 +1,1 @@
+"""Customer Data Platform core package."""

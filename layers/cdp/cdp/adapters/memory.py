@@ -1,0 +1,99 @@
+"""In-memory fakes of every port, for handler and service tests. They live beside the real adapters so
+they change with them."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping
+from typing import BinaryIO
+
+import pyarrow as pa
+
+from cdp.ports import HttpResponse, StoredObject
+
+
+class MemoryObjectStore:
+    """ObjectStore in a dict; keeps every version of an object, like a versioned bucket."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], list[bytes]] = {}
+        self.put_at: dict[tuple[str, str], datetime] = {}
+
+    def open(self, bucket: str, key: str, version_id: str | None = None) -> BinaryIO:
+        versions = self.objects[(bucket, key)]
+        return io.BytesIO(versions[int(version_id) - 1] if version_id else versions[-1])
+
+    def head(self, bucket: str, key: str) -> StoredObject | None:
+        versions = self.objects.get((bucket, key))
+        if not versions:
+            return None
+        return StoredObject(key, len(versions[-1]), str(len(versions)), None, self.put_at[(bucket, key)])
+
+    def get_bytes(self, bucket: str, key: str) -> bytes:
+        return self.objects[(bucket, key)][-1]
+
+    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.objects.setdefault((bucket, key), []).append(bytes(data))
+        self.put_at[(bucket, key)] = datetime.now(UTC)
+
+    def list(self, bucket: str, prefix: str) -> Iterator[StoredObject]:
+        for b, key in sorted(self.objects):
+            if b == bucket and key.startswith(prefix) and self.objects[(b, key)]:
+                yield StoredObject(key, len(self.objects[(b, key)][-1]), str(len(self.objects[(b, key)])))
+
+    def delete(self, bucket: str, key: str) -> None:
+        self.objects.pop((bucket, key), None)
+
+
+class MemoryCatalog:
+    """Catalog in a dict: table -> location, and the partitions registered."""
+
+    def __init__(self, locations: Mapping[str, str] | None = None) -> None:
+        self.locations: dict[str, str] = dict(locations or {})
+        self.partitions: dict[str, dict[tuple[str, ...], str]] = {}
+
+    def table_location(self, table: str) -> str:
+        return self.locations[table]
+
+    def set_table_location(self, table: str, location: str) -> None:
+        if table not in self.locations:
+            raise KeyError(table)
+        self.locations[table] = location
+
+    def add_partition(self, table: str, values: Mapping[str, str], location: str) -> None:
+        self.partitions.setdefault(table, {}).setdefault(tuple(values.values()), location)
+
+
+class MemorySecretStore:
+    """SecretStore in a dict."""
+
+    def __init__(self, secrets: Mapping[str, str]) -> None:
+        self._secrets = dict(secrets)
+
+    def get_secret(self, secret_id: str) -> str:
+        return self._secrets[secret_id]
+
+
+class ScriptedTransport:
+    """HttpTransport that answers from a script of statuses and records every request it got."""
+
+    def __init__(self, answer: Callable[[int, bytes], HttpResponse] | None = None) -> None:
+        self.requests: list[tuple[str, bytes, dict[str, str]]] = []
+        self._answer = answer or (lambda _n, _body: HttpResponse(200, {}, b"{}"))
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> HttpResponse:
+        self.requests.append((url, body, dict(headers)))
+        return self._answer(len(self.requests), body)
+
+
+class StaticQueryEngine:
+    """QueryEngine answering every query with a function of the SQL."""
+
+    def __init__(self, answer: Callable[[str], pa.Table]) -> None:
+        self._answer = answer
+        self.queries: list[str] = []
+
+    def query(self, sql: str) -> pa.Table:
+        self.queries.append(sql)
+        return self._answer(sql)

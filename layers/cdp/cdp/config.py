@@ -1,0 +1,119 @@
+"""Configuration as data: sources, segments and destinations, each one YAML document.
+
+Parsing is pure (text in, typed objects out); where the text comes from (the config bucket on AWS,
+the repository's `config/` folder locally) is the adapters' business.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cdp.model import CANONICAL_FIELDS, Entity
+
+
+class ConfigError(ValueError):
+    """A configuration document is invalid; the message names the document and the field."""
+
+
+class FileFormat(BaseModel):
+    """Reading hints for a source's files; anything left out is detected."""
+
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["csv", "ndjson", "json", "xlsx", "parquet"] | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+class SourceConfig(BaseModel):
+    """One source system: what it carries and how its columns map onto the canonical model."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")
+    entity: Entity
+    status: Literal["active", "draft"] = "active"
+    description: str = ""
+    trust_rank: int = Field(default=5, ge=1, le=100, description="1 is the most trusted source.")
+    default_country: str = Field(default="FR", min_length=2, max_length=2)
+    date_order: Literal["DMY", "MDY", "YMD"] = "DMY"
+    file: FileFormat = FileFormat()
+    mapping: dict[str, str] = Field(description="Source column -> canonical field.")
+
+    @field_validator("mapping")
+    @classmethod
+    def _targets_are_canonical(cls, mapping: dict[str, str], info: Any) -> dict[str, str]:
+        entity = info.data.get("entity")
+        if entity is None:
+            return mapping
+        allowed = set(CANONICAL_FIELDS[Entity(entity)])
+        unknown = sorted({target for target in mapping.values() if target not in allowed})
+        if unknown:
+            raise ValueError(f"unknown canonical field(s) for {entity}: {', '.join(unknown)}")
+        return mapping
+
+    @property
+    def day_first(self) -> bool:
+        """Whether ambiguous dates read day first."""
+        return self.date_order == "DMY"
+
+
+class SegmentConfig(BaseModel):
+    """An audience: an Athena SQL query returning `customer_id`, and where to send its changes."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    description: str = ""
+    sql: str
+    schedule: str = "with every unify run"
+    destinations: list[str] = []
+
+
+class DestinationConfig(BaseModel):
+    """An external tool that receives segment changes."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")
+    type: Literal["webhook"]
+    url: str
+    batch_size: int = Field(default=500, ge=1, le=10_000)
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    rate_per_second: float = Field(default=10.0, gt=0)
+    fields: list[str] = ["customer_id", "email", "phone", "first_name", "last_name"]
+
+
+def _load(text: str, model: type[BaseModel], origin: str) -> Any:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{origin}: not valid YAML: {error}") from error
+    if not isinstance(document, dict):
+        raise ConfigError(f"{origin}: expected a mapping at the top level")
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(document)"
+        raise ConfigError(f"{origin}: {where}: {first['msg']}") from error
+
+
+def parse_source(text: str, origin: str = "source") -> SourceConfig:
+    """Parse one source YAML document."""
+    return _load(text, SourceConfig, origin)
+
+
+def parse_segment(text: str, origin: str = "segment") -> SegmentConfig:
+    """Parse one segment YAML document."""
+    return _load(text, SegmentConfig, origin)
+
+
+def parse_destination(text: str, origin: str = "destination") -> DestinationConfig:
+    """Parse one destination YAML document."""
+    return _load(text, DestinationConfig, origin)
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    """Render a configuration document (e.g. a draft mapping) the way users write them."""
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)

@@ -1,0 +1,217 @@
+"""Survivorship: one trusted value per attribute, chosen by rules the business can read, with lineage.
+
+Each attribute has a chain of rules; each rule keeps the best candidates by its criterion and passes
+them to the next, until one candidate is left (ties fall to the smallest source key, so the choice is
+deterministic). The lineage records the record that supplied the value and the rules that chose it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+# Rule names: "valid" keeps values whose validity flag is true; "trust" the most trusted source
+# (lowest trust_rank); "recent" the latest updated_at; "frequent" the most frequent value;
+# "complete" the longest value.
+RULES = ("valid", "trust", "recent", "frequent", "complete")
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class AttributeRule:
+    """How one golden attribute is chosen.
+
+    Attributes:
+        attribute: the golden column.
+        source_field: the staged column it comes from (defaults to the attribute).
+        valid_field: the staged validity flag the "valid" rule reads.
+        chain: rules applied in order.
+        group: attributes of one group (e.g. an address) are all taken from the record that wins
+            the group's first attribute, so a street never pairs with another record's city.
+        collect: also keep every distinct value, in a list column of this name.
+    """
+
+    attribute: str
+    chain: tuple[str, ...]
+    source_field: str | None = None
+    valid_field: str | None = None
+    group: str | None = None
+    collect: str | None = None
+
+
+CONTACT_RULES: tuple[AttributeRule, ...] = (
+    AttributeRule("civility", ("trust", "frequent", "recent")),
+    AttributeRule("first_name", ("trust", "frequent", "complete", "recent")),
+    AttributeRule("last_name", ("trust", "frequent", "complete", "recent")),
+    AttributeRule("email", ("valid", "trust", "recent"), valid_field="email_valid", collect="emails"),
+    AttributeRule("phone", ("valid", "trust", "recent"), valid_field="phone_valid", collect="phones"),
+    AttributeRule("street", ("recent", "trust"), group="address"),
+    AttributeRule("postcode", ("recent", "trust"), group="address"),
+    AttributeRule("city", ("recent", "trust"), group="address"),
+    AttributeRule("country", ("recent", "trust"), group="address"),
+    AttributeRule("birth_date", ("valid", "frequent", "trust"), valid_field="birth_date_valid"),
+    AttributeRule("company_name", ("trust", "recent")),
+    AttributeRule("siret", ("valid", "trust", "recent"), valid_field="siret_valid"),
+    AttributeRule("email_opt_in", ("recent",)),
+)
+
+ACCOUNT_RULES: tuple[AttributeRule, ...] = (
+    AttributeRule("company_name", ("trust", "frequent", "complete")),
+    AttributeRule("legal_form", ("trust", "frequent")),
+    AttributeRule("siren", ("valid", "trust", "frequent"), valid_field="siren_valid"),
+    AttributeRule("siret", ("valid", "trust", "recent"), valid_field="siret_valid"),
+    AttributeRule("vat", ("valid", "trust"), valid_field="vat_valid"),
+    AttributeRule("web_domain", ("trust", "frequent")),
+    AttributeRule("email", ("valid", "trust", "recent"), valid_field="email_valid"),
+    AttributeRule("phone", ("valid", "trust", "recent"), valid_field="phone_valid"),
+    AttributeRule("street", ("recent", "trust"), group="address"),
+    AttributeRule("postcode", ("recent", "trust"), group="address"),
+    AttributeRule("city", ("recent", "trust"), group="address"),
+    AttributeRule("country", ("recent", "trust"), group="address"),
+)
+
+
+def _key(record: Mapping[str, Any]) -> str:
+    return f"{record['source']}\x1f{record['source_id']}"
+
+
+def choose(
+    records: Sequence[Mapping[str, Any]], field: str, chain: Sequence[str], valid_field: str | None = None
+) -> tuple[Mapping[str, Any], list[str]] | None:
+    """The record whose `field` survives, and the rules that decided; None when no record has a value.
+
+    Args:
+        records: the cluster's staged records (dicts with source, source_id, trust_rank, updated_at).
+        field: the staged field.
+        chain: rule names, applied in order.
+        valid_field: the validity flag the "valid" rule reads.
+    """
+    candidates = [r for r in records if r.get(field) is not None and r.get(field) != ""]
+    if not candidates:
+        return None
+    deciding: list[str] = []
+    for rule in chain:
+        if len(candidates) == 1:
+            break
+        if rule == "valid" and valid_field:
+            kept = [r for r in candidates if r.get(valid_field)]
+        elif rule == "trust":
+            best = min(r["trust_rank"] for r in candidates)
+            kept = [r for r in candidates if r["trust_rank"] == best]
+        elif rule == "recent":
+            latest = max(r.get("updated_at") or _OLDEST for r in candidates)
+            kept = [r for r in candidates if (r.get("updated_at") or _OLDEST) == latest]
+        elif rule == "frequent":
+            counts = Counter(str(r[field]) for r in candidates)
+            top = max(counts.values())
+            kept = [r for r in candidates if counts[str(r[field])] == top]
+        elif rule == "complete":
+            longest = max(len(str(r[field])) for r in candidates)
+            kept = [r for r in candidates if len(str(r[field])) == longest]
+        else:
+            raise ValueError(f"unknown survivorship rule {rule!r}; known: {', '.join(RULES)}")
+        if kept and len(kept) < len(candidates):
+            deciding.append(rule)
+            candidates = kept
+    winner = min(candidates, key=_key)
+    return winner, deciding or ["only value" if len(candidates) == 1 else "first source key"]
+
+
+def build_golden(
+    records: Sequence[Mapping[str, Any]], rules: Sequence[AttributeRule]
+) -> dict[str, Any]:
+    """One golden record from a cluster's staged records, with a `lineage` list.
+
+    Returns:
+        The golden attributes, each collected list, `sources`, `record_count`, `last_updated_at` and
+        `lineage` (attribute, value, source, source_id, rule).
+    """
+    golden: dict[str, Any] = {}
+    lineage: list[dict[str, Any]] = []
+    group_winner: dict[str, Mapping[str, Any]] = {}
+    for rule in rules:
+        field = rule.source_field or rule.attribute
+        if rule.group and rule.group in group_winner:
+            winner: Mapping[str, Any] | None = group_winner[rule.group]
+            deciding = [f"{rule.group} of the same record"]
+            if winner is not None and winner.get(field) in (None, ""):
+                winner = None
+        else:
+            chosen = choose(records, field, rule.chain, rule.valid_field)
+            winner, deciding = (chosen[0], chosen[1]) if chosen else (None, [])
+            if rule.group and winner is not None:
+                group_winner[rule.group] = winner
+        golden[rule.attribute] = winner[field] if winner is not None else None
+        if winner is not None:
+            lineage.append({
+                "attribute": rule.attribute,
+                "value": str(winner[field]),
+                "source": winner["source"],
+                "source_id": winner["source_id"],
+                "rule": ">".join(deciding),
+            })
+        if rule.collect:
+            pool = [r for r in records if r.get(field)]
+            if rule.valid_field:
+                pool = [r for r in pool if r.get(rule.valid_field)]
+            values = sorted({str(r[field]) for r in pool})
+            primary = golden[rule.attribute]
+            golden[rule.collect] = ([primary] if primary in values else []) + [v for v in values if v != primary]
+    golden["sources"] = sorted({r["source"] for r in records})
+    golden["record_count"] = len(records)
+    stamps = [r["updated_at"] for r in records if r.get("updated_at")]
+    golden["last_updated_at"] = max(stamps) if stamps else None
+    golden["lineage"] = lineage
+    return golden
+
+
+_WEBMAIL = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.fr", "outlook.com", "outlook.fr", "live.fr",
+    "yahoo.com", "yahoo.fr", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "icloud.com",
+    "gmx.fr", "gmx.com", "aol.com", "protonmail.com", "neuf.fr", "bbox.fr",
+})
+
+
+def link_contacts_to_accounts(
+    contacts: Sequence[Mapping[str, Any]], accounts: Sequence[Mapping[str, Any]]
+) -> list[dict[str, str]]:
+    """Which customer works at which account, from the strongest evidence available.
+
+    Evidence, strongest first: the source's own link (the contact's account_ref is an account's
+    source id in the same source), the contact's SIRET or SIREN, then the e-mail domain when it is a
+    company's web domain and not a webmail.
+
+    Args:
+        contacts: staged contact rows with their `customer_id`.
+        accounts: staged account rows with their `account_id`.
+    """
+    by_ref = {(a["source"], a["source_id"]): a["account_id"] for a in accounts}
+    by_siret = {a["siret"]: a["account_id"] for a in accounts if a.get("siret") and a.get("siret_valid")}
+    by_siren = {a["siren"]: a["account_id"] for a in accounts if a.get("siren") and a.get("siren_valid")}
+    by_domain = {a["web_domain"]: a["account_id"] for a in accounts if a.get("web_domain")}
+    best: dict[str, tuple[int, str, str]] = {}
+    for contact in contacts:
+        candidates: list[tuple[int, str, str]] = []
+        ref = contact.get("account_ref")
+        if ref and (contact["source"], ref) in by_ref:
+            candidates.append((0, by_ref[(contact["source"], ref)], "source link"))
+        if contact.get("siret_valid") and contact.get("siret") in by_siret:
+            candidates.append((1, by_siret[contact["siret"]], "siret"))
+        if contact.get("siren") in by_siren:
+            candidates.append((2, by_siren[contact["siren"]], "siren"))
+        email = contact.get("email") or ""
+        domain = email.rpartition("@")[2]
+        if contact.get("email_valid") and domain and domain not in _WEBMAIL and domain in by_domain:
+            candidates.append((3, by_domain[domain], "e-mail domain"))
+        for candidate in candidates:
+            current = best.get(contact["customer_id"])
+            if current is None or candidate < current:
+                best[contact["customer_id"]] = candidate
+    return [
+        {"customer_id": customer, "account_id": account, "evidence": evidence}
+        for customer, (_rank, account, evidence) in sorted(best.items())
+    ]

@@ -1,0 +1,86 @@
+"""Wiring for Lambda: typed settings from the environment and the adapters they select.
+
+This is the one place that reads the environment. Handlers build what they need through these
+factories, lazily, so importing a handler reads nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from cdp.adapters.aws import AthenaQueryEngine, GlueCatalog, S3ObjectStore, SecretsManagerStore
+from cdp.adapters.http import UrllibTransport
+from cdp.ports import QueryEngine
+from cdp.services.lake import Buckets, Lake
+
+
+class Settings(BaseModel):
+    """Environment of the functions, as template.yaml sets it."""
+
+    model_config = ConfigDict(frozen=True)
+    landing_bucket: str
+    staging_bucket: str
+    curated_bucket: str
+    quarantine_bucket: str
+    config_bucket: str
+    glue_database: str
+    query_engine: str = "athena"
+    athena_workgroup: str = "primary"
+    idempotency_table: str | None = None
+    webhook_secret_arn: str | None = None
+
+    @property
+    def buckets(self) -> Buckets:
+        """The bucket names."""
+        return Buckets(self.landing_bucket, self.staging_bucket, self.curated_bucket, self.quarantine_bucket,
+                       self.config_bucket)
+
+
+@cache
+def settings() -> Settings:
+    """Settings read once per container."""
+    fields = Settings.model_fields
+    return Settings.model_validate({name: os.environ[name.upper()] for name in fields if name.upper() in os.environ})
+
+
+@cache
+def store() -> S3ObjectStore:
+    """The S3 object store."""
+    return S3ObjectStore()
+
+
+def lake() -> Lake:
+    """The lake over S3."""
+    return Lake(store(), settings().buckets)
+
+
+@cache
+def catalog() -> GlueCatalog:
+    """The Glue catalog."""
+    return GlueCatalog(settings().glue_database)
+
+
+@cache
+def query_engine() -> QueryEngine:
+    """Athena on AWS; DuckDB over the same tables when QUERY_ENGINE=duckdb (the local stack)."""
+    if settings().query_engine == "duckdb":
+        from cdp.local.athena import DuckDBQueryEngine  # local only: DuckDB is not in the layer
+
+        return DuckDBQueryEngine(catalog(), store())
+    return AthenaQueryEngine(settings().glue_database, settings().athena_workgroup)
+
+
+def webhook_secret() -> str:
+    """The webhook signing key."""
+    arn = settings().webhook_secret_arn
+    if not arn:
+        raise RuntimeError("WEBHOOK_SECRET_ARN is not set")
+    return SecretsManagerStore().get_secret(arn)
+
+
+def transport() -> UrllibTransport:
+    """The HTTP transport."""
+    return UrllibTransport()

@@ -1,0 +1,203 @@
+"""The unification run's steps: resolve identities, merge golden records, commit the snapshot.
+
+Each step reads and writes the lake only; the state machine passes nothing but the run id, so any step
+can be retried or replayed on its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from cdp.golden import ACCOUNT_RULES, CONTACT_RULES, build_golden, customer_metrics, link_contacts_to_accounts
+from cdp.model import Entity
+from cdp.ports import Catalog
+from cdp.resolve import ACCOUNT_SETTINGS, CONTACT_SETTINGS, Resolution, ResolutionSettings, resolve_records
+from cdp.services.lake import Lake, rows_to_table
+from cdp.tables import (
+    CONTACT_ACCOUNT,
+    CURATED_TABLES,
+    CUSTOMER_METRICS,
+    GOLDEN_ACCOUNT,
+    GOLDEN_CONTACT,
+    LINKS,
+    SEGMENT_MEMBERSHIP,
+    STAGING_TABLES,
+    XREF_ACCOUNT,
+    XREF_CONTACT,
+    TableDef,
+)
+
+COMMIT_STAGES: dict[str, tuple[TableDef, ...]] = {
+    "golden": tuple(t for t in CURATED_TABLES if t is not SEGMENT_MEMBERSHIP),
+    "segments": (SEGMENT_MEMBERSHIP,),
+}
+
+
+def latest_records(table: pa.Table) -> pa.Table:
+    """One row per (source, source_id): the most recently landed one, so a record re-sent in a later
+    file updates the earlier one instead of counting twice."""
+    if table.num_rows == 0:
+        return table
+    order = table.sort_by([("source", "ascending"), ("source_id", "ascending"), ("ingested_at", "descending"),
+                           ("object_key", "descending"), ("line_no", "descending")])
+    sources, ids = order.column("source").to_pylist(), order.column("source_id").to_pylist()
+    keep = [i for i in range(order.num_rows) if i == 0 or (sources[i], ids[i]) != (sources[i - 1], ids[i - 1])]
+    return order.take(pa.array(keep, pa.int64()))
+
+
+def _links_rows(table: pa.Table, resolution: Resolution, entity: str, run_id: str) -> list[dict[str, Any]]:
+    sources, ids = table.column("source").to_pylist(), table.column("source_id").to_pylist()
+    return [
+        {
+            "entity": entity,
+            "left_source": sources[link.left], "left_source_id": ids[link.left],
+            "right_source": sources[link.right], "right_source_id": ids[link.right],
+            "match_weight": round(link.match_weight, 4), "match_probability": round(link.match_probability, 6),
+            "rule": link.rule, "accepted": link.accepted,
+            "explanation": json.dumps(link.explanation, separators=(",", ":")),
+            "run_id": run_id,
+        }
+        for link in resolution.links
+    ]
+
+
+def _resolve_entity(
+    lake: Lake, entity: Entity, settings: ResolutionSettings, xref: TableDef, id_column: str, run_id: str
+) -> tuple[Resolution, list[dict[str, Any]]]:
+    staged = latest_records(lake.read_partitioned(STAGING_TABLES[entity]))
+    resolution = resolve_records(staged, settings)
+    sources, ids = staged.column("source").to_pylist(), staged.column("source_id").to_pylist()
+    xref_rows = [
+        {"source": s, "source_id": i, id_column: entity_id, "run_id": run_id}
+        for s, i, entity_id in zip(sources, ids, resolution.ids, strict=True)
+    ]
+    lake.write_snapshot(xref, run_id, rows_to_table(xref_rows, xref.schema))
+    return resolution, _links_rows(staged, resolution, entity.value, run_id)
+
+
+def resolve_run(lake: Lake, run_id: str) -> dict[str, Any]:
+    """Resolve staged contacts and accounts; write the run's xref and links snapshots and its settings."""
+    contacts, contact_links = _resolve_entity(lake, Entity.CONTACT, CONTACT_SETTINGS, XREF_CONTACT, "customer_id", run_id)
+    accounts, account_links = _resolve_entity(lake, Entity.ACCOUNT, ACCOUNT_SETTINGS, XREF_ACCOUNT, "account_id", run_id)
+    lake.write_snapshot(LINKS, run_id, rows_to_table(contact_links + account_links, LINKS.schema))
+    summary = {
+        "run_id": run_id,
+        "contacts": {
+            "records": len(contacts.ids), "customers": contacts.entity_count,
+            "candidate_pairs": contacts.blocking.candidate_pairs,
+            "accepted_links": sum(link.accepted for link in contacts.links),
+            "refused_conflicting_links": contacts.clustering.refused_conflict,
+            "largest_clusters": contacts.clustering.largest[:5],
+        },
+        "accounts": {
+            "records": len(accounts.ids), "accounts": accounts.entity_count,
+            "candidate_pairs": accounts.blocking.candidate_pairs,
+            "accepted_links": sum(link.accepted for link in accounts.links),
+        },
+    }
+    lake.store.put_bytes(
+        lake.buckets.curated, f"_runs/run_id={run_id}/resolve.json",
+        json.dumps({"summary": summary, "settings": {"contact": contacts.settings, "account": accounts.settings}},
+                   indent=2).encode(),
+        "application/json",
+    )
+    return summary
+
+
+def _attach(rows: list[dict[str, Any]], xref: pa.Table, id_column: str) -> list[dict[str, Any]]:
+    ids = {(s, i): e for s, i, e in zip(xref.column("source").to_pylist(), xref.column("source_id").to_pylist(),
+                                        xref.column(id_column).to_pylist(), strict=True)}
+    for row in rows:
+        row[id_column] = ids[(row["source"], row["source_id"])]
+    return rows
+
+
+def _golden(rows: Sequence[dict[str, Any]], id_column: str, rules: Any, run_id: str) -> list[dict[str, Any]]:
+    clusters: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        clusters[row[id_column]].append(row)
+    return [
+        {id_column: entity_id, **build_golden(members, rules), "run_id": run_id}
+        for entity_id, members in sorted(clusters.items())
+    ]
+
+
+def _attribute(rows: list[dict[str, Any]], contacts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each transaction or event the customer it belongs to: the record it names in its own
+    source, a customer number, or an e-mail."""
+    by_ref = {(c["source"], c["source_id"]): c["customer_id"] for c in contacts}
+    by_number = {c["customer_number"]: c["customer_id"] for c in contacts if c.get("customer_number")}
+    by_email = {c["email_key"]: c["customer_id"] for c in contacts if c.get("email_key") and c.get("email_valid")}
+    for row in rows:
+        ref = row.get("customer_ref")
+        row["customer_id"] = (
+            by_ref.get((row["source"], ref)) or by_number.get(ref) or by_email.get(row.get("email_key") or "")
+        )
+    return rows
+
+
+def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[str, Any]:
+    """Golden contacts and accounts with lineage, contact-account links and customer metrics for the run."""
+    moment = as_of or datetime.now(UTC)
+    contacts = _attach(
+        latest_records(lake.read_partitioned(STAGING_TABLES[Entity.CONTACT])).to_pylist(),
+        lake.read_snapshot(XREF_CONTACT, run_id), "customer_id",
+    )
+    accounts = _attach(
+        latest_records(lake.read_partitioned(STAGING_TABLES[Entity.ACCOUNT])).to_pylist(),
+        lake.read_snapshot(XREF_ACCOUNT, run_id), "account_id",
+    )
+    golden_contacts = _golden(contacts, "customer_id", CONTACT_RULES, run_id)
+    golden_accounts = _golden(accounts, "account_id", ACCOUNT_RULES, run_id)
+    works_at = link_contacts_to_accounts(contacts, accounts)
+    account_of = {link["customer_id"]: link["account_id"] for link in works_at}
+    for golden in golden_contacts:
+        golden["account_id"] = account_of.get(golden["customer_id"])
+    transactions = _attribute(
+        latest_records(lake.read_partitioned(STAGING_TABLES[Entity.TRANSACTION])).to_pylist(), contacts
+    )
+    events = _attribute(latest_records(lake.read_partitioned(STAGING_TABLES[Entity.EVENT])).to_pylist(), contacts)
+    metrics = customer_metrics([g["customer_id"] for g in golden_contacts], transactions, events, moment)
+    for row in metrics:
+        row["run_id"] = run_id
+    lake.write_snapshot(GOLDEN_CONTACT, run_id, rows_to_table(golden_contacts, GOLDEN_CONTACT.schema))
+    lake.write_snapshot(GOLDEN_ACCOUNT, run_id, rows_to_table(golden_accounts, GOLDEN_ACCOUNT.schema))
+    lake.write_snapshot(
+        CONTACT_ACCOUNT, run_id, rows_to_table([{**w, "run_id": run_id} for w in works_at], CONTACT_ACCOUNT.schema)
+    )
+    lake.write_snapshot(CUSTOMER_METRICS, run_id, rows_to_table(metrics, CUSTOMER_METRICS.schema))
+    return {
+        "run_id": run_id,
+        "golden_contacts": len(golden_contacts),
+        "golden_accounts": len(golden_accounts),
+        "contact_account_links": len(works_at),
+        "transactions": len(transactions),
+        "transactions_attributed": sum(1 for t in transactions if t["customer_id"]),
+        "events": len(events),
+    }
+
+
+def commit_run(lake: Lake, catalog: Catalog, run_id: str, stage: str) -> dict[str, Any]:
+    """Move the current pointer (each Glue table's location) of a stage's tables to the run's snapshot.
+
+    Every snapshot is checked first: if one is missing, no pointer moves and the previous run stays current.
+    """
+    if stage not in COMMIT_STAGES:
+        raise ValueError(f"unknown commit stage {stage!r}; known: {', '.join(COMMIT_STAGES)}")
+    tables = COMMIT_STAGES[stage]
+    locations = {}
+    for table in tables:
+        bucket = lake.buckets.of(table.zone)
+        prefix = table.snapshot_prefix(run_id)
+        if not any(item.key.endswith(".parquet") for item in lake.store.list(bucket, prefix)):
+            raise RuntimeError(f"run {run_id}: snapshot of {table.name} is missing; nothing was committed")
+        locations[table.name] = f"s3://{bucket}/{prefix}"
+    for name, location in locations.items():
+        catalog.set_table_location(name, location)
+    return {"run_id": run_id, "stage": stage, "tables": sorted(locations)}
