@@ -1,6 +1,7 @@
 """S3 ObjectCreated on the landing bucket -> profile, stage and quarantine the object."""
 
 from typing import Any
+from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
@@ -20,7 +21,8 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     reports = []
     for record in event.records:
         report = stage_object(
-            bootstrap.store(), bootstrap.catalog(), settings.buckets, record.s3.get_object.key,
+            # S3 sends keys URL-encoded ("a+b.csv" for "a b.csv").
+            bootstrap.store(), bootstrap.catalog(), settings.buckets, unquote_plus(record.s3.get_object.key),
             record.s3.get_object.version_id,
         )
         logger.info("object staged", extra=report.to_dict())

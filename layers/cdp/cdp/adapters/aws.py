@@ -66,7 +66,12 @@ class GlueCatalog:
         self.database = database
 
     def _table(self, table: str) -> dict[str, Any]:
-        return cast(dict[str, Any], self._glue.get_table(DatabaseName=self.database, Name=table)["Table"])
+        try:
+            return cast(dict[str, Any], self._glue.get_table(DatabaseName=self.database, Name=table)["Table"])
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "EntityNotFoundException":
+                raise KeyError(f"table {self.database}.{table}") from error
+            raise
 
     def table_location(self, table: str) -> str:
         return cast(str, self._table(table)["StorageDescriptor"]["Location"])

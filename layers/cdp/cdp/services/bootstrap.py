@@ -84,3 +84,10 @@ def webhook_secret() -> str:
 def transport() -> UrllibTransport:
     """The HTTP transport."""
     return UrllibTransport()
+
+
+def reset() -> None:
+    """Forget cached settings and clients: for runtimes that host several functions in one process
+    (the local stack), where each invocation brings its own function's environment."""
+    for factory in (settings, store, catalog, query_engine):
+        factory.cache_clear()

@@ -1,0 +1,322 @@
+"""Benchmark of ``cdp.normalize.normalize_contact`` over seeded, realistic, messy contact rows.
+
+Rows repeat values the way real customer files do (first names, cities, companies, domains come from
+lists) while phones, e-mails, customer numbers and timestamps are mostly distinct, and a share of them is
+garbage. Generation is not timed; only normalization is.
+
+Usage:
+    python bench/bench_normalize.py                  # 1,000,000 rows, one process
+    python bench/bench_normalize.py --rows 200000 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import random
+import resource
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from cdp.normalize import normalize_contact
+
+FIRST_NAMES = (
+    "Marie Jean Pierre Michel Philippe Alain Nathalie Isabelle Sylvie Catherine Françoise Nicolas Christophe "
+    "Stéphane Sébastien Julien Thomas Camille Léa Manon Chloé Emma Lucas Hugo Louis Gabriel Jules Inès "
+    "Sarah Laura Céline Aurélie Élodie Hélène Frédéric Jérôme Éric Olivier David Patrick Sandrine Valérie "
+    "Christine Anne Laurent Thierry Vincent Antoine Maxime Alexandre Romain Benoît Mathieu Claire Julie "
+    "Sophie Caroline Émilie Lucie Pauline Marion Mohamed Ahmed Fatima Karim Yasmine Kevin Jessica"
+).split() + ["Marie-Hélène", "Jean-Pierre", "Jean-François", "Anne-Sophie", "Marie-Claire", "Jean-Luc"]
+LAST_NAMES = (
+    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefebvre Michel "
+    "Garcia David Bertrand Roux Vincent Fournier Morel Girard André Lefèvre Mercier Dupont Lambert Bonnet "
+    "François Martinez Legrand Garnier Faure Rousseau Blanc Guérin Muller Henry Roussel Nicolas Perrin "
+    "Morin Mathieu Clément Gauthier Dumont Lopez Fontaine Chevalier Robin Masson Sanchez Gérard Nguyen "
+    "Boyer Denis Lemaire Duval Joly Gautier Roger Roche Roy Noël Meyer Lucas Meunier Jean Perez Marchand "
+    "Dufour Blanchard Barbier Brun Dumas Brunet Schmitt Leroux Colin Fernandez Renard Arnaud Rolland"
+).split() + ["de La Fontaine", "Van der Berg", "O'Brien", "McDonald", "Le Gall", "Da Silva", "d'Artagnan"]
+CIVILITIES = ["M", "M.", "Mr", "Mme", "Madame", "Monsieur", "Mlle", "Dr", "", None, None, None, None]
+WEBMAILS = ["gmail.com"] * 6 + ["hotmail.fr"] * 3 + ["yahoo.fr", "orange.fr", "free.fr", "wanadoo.fr"] + [
+    "laposte.net",
+    "sfr.fr",
+    "outlook.fr",
+    "icloud.com",
+    "live.fr",
+]
+COMPANY_DOMAINS = [f"entreprise{i}.fr" for i in range(300)] + [f"societe-{i}.com" for i in range(100)]
+TYPO_DOMAINS = ["gmial.com", "hotmial.com", "yahooo.fr", "orange.f", "wanadoo.fe", "gmail.con", "hotmail.ff"]
+GARBAGE = ["N/A", "-", "null", "??", "0000000000", "", " ", "inconnu", "x", "#N/A", "😀", "NULL", "none"]
+STREET_TYPES = ["rue", "RUE", "r.", "av", "Avenue", "AV.", "bd", "Boulevard", "chemin", "CHEM", "imp", "pl"]
+STREET_NAMES = [
+    "de la Paix",
+    "Victor Hugo",
+    "du Général de Gaulle",
+    "des Lilas",
+    "JEAN JAURES",
+    "de la République",
+    "Pasteur",
+    "des Écoles",
+    "st jacques",
+    "du Moulin",
+    "de l'Église",
+    "Gambetta",
+    "Foch",
+    "des Champs Élysées",
+    "de Verdun",
+]
+CITIES = [
+    ("75001", "Paris"),
+    ("75015", "PARIS"),
+    ("75008", "Paris 8e"),
+    ("69003", "Lyon"),
+    ("13001", "MARSEILLE"),
+    ("31000", "Toulouse"),
+    ("06000", "Nice"),
+    ("6000", "NICE"),
+    ("44000", "Nantes"),
+    ("67000", "Strasbourg"),
+    ("34000", "Montpellier"),
+    ("33000", "Bordeaux"),
+    ("59000", "Lille"),
+    ("35000", "Rennes"),
+    ("42000", "ST ETIENNE"),
+    ("42000", "Saint-Étienne"),
+    ("01000", "Bourg-en-Bresse"),
+    ("1000", "BOURG EN BRESSE"),
+    ("20000", "Ajaccio"),
+    ("97400", "Saint-Denis"),
+    ("92100", "Boulogne-Billancourt"),
+    ("78100", "ST GERMAIN EN LAYE"),
+    ("38000", "grenoble"),
+    ("21000", "Dijon"),
+    ("49000", "Angers"),
+    ("37000", "Tours"),
+    ("80000", "Amiens"),
+    ("76600", "LE HAVRE"),
+    ("59650", "VILLENEUVE D'ASCQ"),
+    ("75001.0", "Paris"),
+]
+COUNTRIES = ["France"] * 4 + ["FRANCE", "FR", "fr", "FRA", None, None, None, "", "Belgique", "Suisse", "N/A"]
+COMPANY_FORMS = ["", "", " SAS", " S.A.S.", " SARL", " sarl", " SA", " EURL", " (SAS)", " - SARL"]
+COMPANY_STEMS = [f"{w} {s}" for w in ("Acme", "Boulangerie", "Garage", "Cabinet", "Transports") for s in (
+    "Martin", "Dupont", "du Centre", "des Alpes", "& Fils", "Conseil", "Services", "Ouest", "Durand", "Lefèvre"
+)]
+OPT_IN = ["oui", "non", "1", "0", "Y", "N", "true", "false", "x", "", None, None, "Opt-in", "OUI"]
+BIRTH_START = date(1935, 1, 1)
+
+
+def _luhn_complete(body: str) -> str:
+    """Append the Luhn check digit to a numeric string."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return body + str((10 - total % 10) % 10)
+
+
+def _siret_pool(rnd: random.Random, size: int) -> list[str]:
+    """Valid SIRETs (a valid SIREN then a valid 14-digit Luhn)."""
+    pool: list[str] = []
+    while len(pool) < size:
+        siren = _luhn_complete(str(rnd.randint(10_000_000, 99_999_999)))
+        nic = str(rnd.randint(1, 9999)).zfill(4)
+        # Search the last digit that makes the 14 digits Luhn-valid.
+        for last in "0123456789":
+            candidate = siren + nic + last
+            if _luhn_complete(candidate[:-1]) == candidate:
+                pool.append(candidate)
+                break
+    return pool
+
+
+def _case(rnd: random.Random, s: str) -> str:
+    r = rnd.random()
+    return s.upper() if r < 0.35 else s.lower() if r < 0.45 else s
+
+
+def _phone(rnd: random.Random) -> str | None:
+    r = rnd.random()
+    if r < 0.12:
+        return None
+    if r < 0.16:
+        return rnd.choice(GARBAGE)
+    if r < 0.19:
+        return rnd.choice(["+32 470 12 34 56", "+41 79 123 45 67", "+44 7911 123456", "+1 212 555 0123"])
+    head = rnd.choice(["6", "6", "6", "7", "1", "2", "3", "4", "5", "9"])
+    if head == "7":
+        head += str(rnd.randint(3, 9))
+    else:
+        head += str(rnd.randint(0, 9)) if head != "6" else rnd.choice("0124578")
+    digits = head + "".join(rnd.choice("0123456789") for _ in range(9 - len(head)))
+    pairs = " ".join([f"0{digits[0]}"] + [digits[i : i + 2] for i in range(1, 9, 2)])
+    fmt = rnd.random()
+    if fmt < 0.45:
+        return pairs
+    if fmt < 0.65:
+        return "0" + digits
+    if fmt < 0.75:
+        return "+33" + digits
+    if fmt < 0.82:
+        return "+33 " + pairs[1:]
+    if fmt < 0.88:
+        return pairs.replace(" ", ".")
+    if fmt < 0.93:
+        return "0033 " + digits[0] + " " + "-".join(digits[i : i + 2] for i in range(1, 9, 2))
+    return "+33 (0)" + pairs[1:]
+
+
+def _email(rnd: random.Random, first: str, last: str, i: int) -> str | None:
+    r = rnd.random()
+    if r < 0.08:
+        return None
+    if r < 0.11:
+        return rnd.choice(GARBAGE + ["jean.dupont@", "@gmail.com", "jean dupont@gmail.com"])
+    local = f"{first}.{last}".replace(" ", "").replace("'", "")
+    if rnd.random() < 0.5:
+        local += str(i % 997)
+    d = rnd.random()
+    if d < 0.02:
+        domain = rnd.choice(TYPO_DOMAINS)
+    elif d < 0.7:
+        domain = rnd.choice(WEBMAILS)
+    else:
+        domain = rnd.choice(COMPANY_DOMAINS)
+        if rnd.random() < 0.1:
+            local = rnd.choice(["contact", "info", "compta", "direction"])
+    email = f"{local}@{domain}"
+    return email.upper() if rnd.random() < 0.1 else email
+
+
+def _birth(rnd: random.Random) -> str | None:
+    r = rnd.random()
+    if r < 0.25:
+        return None
+    if r < 0.28:
+        return rnd.choice(["1900-01-01", "00/00/0000", "N/A", "31/02/1980", "2099-01-01", ""])
+    d = BIRTH_START + timedelta(days=rnd.randint(0, 70 * 365))
+    fmt = rnd.random()
+    if fmt < 0.5:
+        return d.strftime("%d/%m/%Y")
+    if fmt < 0.75:
+        return d.isoformat()
+    if fmt < 0.83:
+        return d.strftime("%d-%m-%y")
+    if fmt < 0.9:
+        return d.strftime("%Y%m%d")
+    if fmt < 0.95:
+        return str((d - date(1899, 12, 30)).days)
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre"]
+    return f"{d.day} {months[d.month % 9]} {d.year}"
+
+
+def generate_rows(n: int, seed: int = 42) -> list[dict[str, str | None]]:
+    """Seeded messy contact rows; missing fields are simply absent, as in a sparse source."""
+    rnd = random.Random(seed)
+    sirets = _siret_pool(rnd, 3000)
+    base_ts = datetime(2020, 1, 1)
+    rows: list[dict[str, str | None]] = []
+    for i in range(n):
+        first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
+        row: dict[str, str | None] = {"source_id": str(i)}
+        r = rnd.random()
+        if r < 0.1:
+            row["full_name"] = rnd.choice([f"{last.upper()} {first}", f"{first} {last}", f"Mme {last} {first}"])
+        elif r < 0.13:
+            row["first_name"], row["last_name"] = _case(rnd, last), _case(rnd, first)  # swapped columns
+        else:
+            row["first_name"], row["last_name"] = _case(rnd, first), _case(rnd, last)
+        row["civility"] = rnd.choice(CIVILITIES)
+        row["email"] = _email(rnd, first, last, i)
+        row["phone"] = _phone(rnd)
+        if rnd.random() < 0.4:
+            row["mobile"] = _phone(rnd)
+        if rnd.random() < 0.9:
+            number = rnd.choice(["", "1 ", "12 ", "12B ", "3 bis ", "45, ", "128 ", "7 ter "])
+            row["street"] = _case(rnd, f"{number}{rnd.choice(STREET_TYPES)} {rnd.choice(STREET_NAMES)}")
+        postcode, city = rnd.choice(CITIES)
+        row["postcode"], row["city"] = postcode, _case(rnd, city)
+        row["country"] = rnd.choice(COUNTRIES)
+        row["birth_date"] = _birth(rnd)
+        if rnd.random() < 0.3:
+            row["company_name"] = _case(rnd, rnd.choice(COMPANY_STEMS) + rnd.choice(COMPANY_FORMS))
+            if rnd.random() < 0.6:
+                siret = rnd.choice(sirets)
+                row["siret"] = rnd.choice([siret, f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"])
+                if rnd.random() < 0.3:
+                    siren = int(siret[:9])
+                    row["vat"] = f"FR {(12 + 3 * (siren % 97)) % 97:02d} {siret[:9]}"
+        row["customer_number"] = f"C{i:08d}" if rnd.random() < 0.9 else f"{i}.0"
+        row["email_opt_in"] = rnd.choice(OPT_IN)
+        ts = base_ts + timedelta(seconds=rnd.randint(0, 4 * 365 * 86400))
+        row["updated_at"] = rnd.choice(
+            [ts.isoformat() + "Z", ts.strftime("%d/%m/%Y %H:%M"), ts.strftime("%Y-%m-%d %H:%M:%S")]
+        )
+        if rnd.random() < 0.1:
+            row["account_ref"] = f"ACC-{rnd.randint(1, 5000)}"
+        rows.append(row)
+    return rows
+
+
+_ROWS: list[dict[str, str | None]] = []  # inherited by forked workers (no pickling of the rows)
+
+
+def _normalize_range(bounds: tuple[int, int]) -> tuple[int, int, int, float]:
+    """Normalize rows[start:end]; return (rows, valid e-mails, valid phones, seconds)."""
+    start, end = bounds
+    t0 = time.perf_counter()
+    emails = phones = 0
+    for row in _ROWS[start:end]:
+        out = normalize_contact(row)
+        emails += out["email_valid"] is True
+        phones += out["phone_valid"] is True
+    return end - start, emails, phones, time.perf_counter() - t0
+
+
+def _peak_rss_mb(who: int) -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(who).ru_maxrss / scale
+
+
+def run(rows: int, workers: int, chunk: int, seed: int, log: Callable[[str], None] = print) -> float:
+    """Generate, normalize and report; return the normalization wall time in seconds."""
+    global _ROWS
+    t0 = time.perf_counter()
+    _ROWS = generate_rows(rows, seed)
+    log(f"generated {rows:,} rows in {time.perf_counter() - t0:.1f} s (not timed)")
+    bounds = [(s, min(s + chunk, rows)) for s in range(0, rows, chunk)]
+    t0 = time.perf_counter()
+    if workers <= 1:
+        results = [_normalize_range(b) for b in bounds]
+    else:
+        with mp.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_normalize_range, bounds, chunksize=1)
+    wall = time.perf_counter() - t0
+    done = sum(r[0] for r in results)
+    log(f"normalize_contact: {done:,} rows, {workers} worker(s), wall {wall:.2f} s, {done / wall:,.0f} rows/s")
+    log(f"valid e-mails {sum(r[1] for r in results) / done:.1%}, valid phones {sum(r[2] for r in results) / done:.1%}")
+    log(f"peak RSS: parent {_peak_rss_mb(resource.RUSAGE_SELF):,.0f} MB", )
+    if workers > 1:
+        log(f"peak RSS: largest worker {_peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
+    return wall
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows to normalize (default 1,000,000)")
+    parser.add_argument("--workers", type=int, default=1, help="processes (fork) over chunks (default 1)")
+    parser.add_argument("--chunk", type=int, default=50_000, help="rows per chunk (default 50,000)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    args = parser.parse_args(argv)
+    run(args.rows, args.workers, args.chunk, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""A lake exported to a folder (one sub-folder per bucket, plus catalog.json), queryable offline."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from cdp.ports import StoredObject
+
+
+class FolderObjectStore:
+    """ObjectStore over `<root>/<bucket>/<key>` files (read-mostly: used to query an exported lake)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def open(self, bucket: str, key: str, version_id: str | None = None) -> BinaryIO:
+        return io.BytesIO(self.get_bytes(bucket, key))
+
+    def head(self, bucket: str, key: str) -> StoredObject | None:
+        path = self.root / bucket / key
+        return StoredObject(key, path.stat().st_size) if path.is_file() else None
+
+    def get_bytes(self, bucket: str, key: str) -> bytes:
+        path = self.root / bucket / key
+        if not path.is_file():
+            raise KeyError(f"{bucket}/{key}")
+        return path.read_bytes()
+
+    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        path = self.root / bucket / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def list(self, bucket: str, prefix: str) -> Iterator[StoredObject]:
+        base = self.root / bucket
+        for path in sorted(base.rglob("*")):
+            key = path.relative_to(base).as_posix()
+            if path.is_file() and key.startswith(prefix):
+                yield StoredObject(key, path.stat().st_size)
+
+    def delete(self, bucket: str, key: str) -> None:
+        (self.root / bucket / key).unlink(missing_ok=True)
+
+
+class FolderCatalog:
+    """The table locations saved in `catalog.json`."""
+
+    def __init__(self, root: Path) -> None:
+        document = json.loads((root / "catalog.json").read_text(encoding="utf-8"))
+        self.database: str = document["database"]
+        self._locations: dict[str, str] = document["tables"]
+
+    def table_location(self, table: str) -> str:
+        return self._locations[table]
+
+    def tables(self) -> list[str]:
+        return sorted(self._locations)

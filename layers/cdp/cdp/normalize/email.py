@@ -1,0 +1,175 @@
+"""E-mail addresses: cleaning, pragmatic syntax check, typo suggestion, role detection, matching key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from unidecode import unidecode
+
+from cdp.normalize._text import clean
+from cdp.normalize.data import COMMON_EMAIL_DOMAINS, ROLE_LOCAL_PARTS, WEBMAIL_DOMAINS
+
+# Pragmatic RFC 5322 subset (what mailbox providers actually accept), lowercase only since the input is
+# lowercased first. No quoted local parts, no IP-literal domains: they never occur in customer data.
+_EMAIL_RE = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
+)
+# Spaces typed around "@" and "." ("jean . dupont @ gmail . com").
+_SPACES_AROUND = re.compile(r"\s*([@.])\s*")
+# Separators between several addresses in one cell.
+_MULTI_SEP = re.compile(r"[\s;,/|]+")
+# Characters trimmed from both ends (quotes, brackets, trailing punctuation of a sentence).
+_TRIM = " \"'<>()[]{},;:."
+
+_GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+# Provider names typed without their TLD ("jean@gmail") -> the usual domain for French customers.
+_BARE_PROVIDERS = {
+    "gmail": "gmail.com",
+    "hotmail": "hotmail.fr",
+    "yahoo": "yahoo.fr",
+    "orange": "orange.fr",
+    "wanadoo": "wanadoo.fr",
+    "free": "free.fr",
+    "laposte": "laposte.net",
+    "sfr": "sfr.fr",
+    "outlook": "outlook.fr",
+    "live": "live.fr",
+    "icloud": "icloud.com",
+}
+_ROLE_STRIP = str.maketrans("", "", ".-_")
+_ROLE_SPLIT = re.compile(r"[.\-_+]")
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """A normalized e-mail address.
+
+    ``value`` and ``key`` are set only when the address is syntactically valid. ``suggestion`` is a
+    corrected address when the domain looks like a typo of a common provider ("gmial.com").
+    """
+
+    value: str | None
+    raw: str | None
+    valid: bool
+    key: str | None = None
+    is_role: bool = False
+    suggestion: str | None = None
+    domain: str | None = None
+
+
+@lru_cache(maxsize=16384)
+def suggest_domain(domain: str) -> str | None:
+    """Closest common provider domain when ``domain`` looks like a typo of it, else None.
+
+    Args:
+        domain: A lowercase domain, e.g. "hotmial.com".
+
+    Returns:
+        The suggested domain, or None when the domain is a known one or not close to any.
+    """
+    if domain in WEBMAIL_DOMAINS or len(domain) < 6:
+        return None
+    if "." not in domain:
+        return _BARE_PROVIDERS.get(domain)
+    # Short domains tolerate one edit, longer ones two (transpositions count as one edit).
+    cutoff = 1 if len(domain) <= 8 else 2
+    match = process.extractOne(domain, COMMON_EMAIL_DOMAINS, scorer=OSA.distance, score_cutoff=cutoff)
+    return match[0] if match is not None else None
+
+
+def _role(local: str) -> bool:
+    """Whether a local part designates a function rather than a person ("contact", "no-reply")."""
+    base = local.partition("+")[0]
+    return base.translate(_ROLE_STRIP) in ROLE_LOCAL_PARTS or _ROLE_SPLIT.split(base, 1)[0] in ROLE_LOCAL_PARTS
+
+
+def _key(local: str, domain: str) -> str:
+    """Matching key: "+tag" dropped everywhere; Gmail also ignores dots and has two domains."""
+    local = local.partition("+")[0] or local
+    if domain in _GMAIL_DOMAINS:
+        return f"{local.replace('.', '')}@gmail.com"
+    return f"{local}@{domain}"
+
+
+def _extract(s: str) -> str | None:
+    """The single address candidate in a cleaned cell, lowercased, or None when there is none."""
+    s = s.lower()
+    if "<" in s and ">" in s:  # "Jean Dupont <jean@x.fr>"
+        inner = s[s.rfind("<") + 1 : s.rfind(">")]
+        if "@" in inner:
+            s = inner
+    if s.startswith("mailto:"):
+        s = s[7:]
+    s = s.replace("@@", "@")
+    if s.count("@") > 1:  # several addresses in one cell: keep the first
+        for part in _MULTI_SEP.split(s):
+            if "@" in part:
+                s = part
+                break
+    s = _SPACES_AROUND.sub(r"\1", s).strip(_TRIM)
+    # "gmail,com": a comma typed for the dot of the TLD.
+    at = s.rfind("@")
+    if at > 0 and "," in s[at:]:
+        s = s[:at] + s[at:].replace(",", ".")
+    while ".." in s:
+        s = s.replace("..", ".")
+    return s or None
+
+
+@lru_cache(maxsize=131072)
+def normalize_email(raw: str | None) -> Email:
+    """Normalize an e-mail address.
+
+    Trims and lowercases, extracts the address from "Name <address>", fixes spaces and doubled
+    punctuation, checks the syntax, flags role mailboxes, suggests a fix for provider typos and builds a
+    matching key (Gmail dots and "+tags" ignored).
+
+    Args:
+        raw: The address as typed.
+
+    Returns:
+        An Email; ``value`` is None and ``valid`` False when the address is unusable.
+    """
+    try:
+        return _normalize_email(raw)
+    except Exception:  # noqa: BLE001 - a normalizer never raises
+        return Email(None, raw, False)
+
+
+def _normalize_email(raw: str | None) -> Email:
+    s = clean(raw)
+    if s is None or len(s) > 320 or "@" not in s:
+        return Email(None, raw, False)
+    s = _extract(s)
+    if s is None or " " in s or s.count("@") != 1:
+        return Email(None, raw, False)
+    local, _, domain = s.partition("@")
+    suggestion = None
+    if not s.isascii():
+        if not local.isascii():
+            # Accented local parts are refused by the big providers: suggest the transliteration.
+            folded = unidecode(local)
+            if _EMAIL_RE.fullmatch(f"{folded}@{domain}"):
+                suggestion = f"{folded}@{domain}"
+            return Email(None, raw, False, suggestion=suggestion)
+        domain = domain.encode("idna").decode("ascii")  # internationalised domain -> punycode
+        s = f"{local}@{domain}"
+    if len(local) > 64 or len(s) > 254 or not _EMAIL_RE.fullmatch(s):
+        if local and domain and "." not in domain and (fix := suggest_domain(domain)) is not None:
+            suggestion = f"{local}@{fix}"
+        return Email(None, raw, False, suggestion=suggestion)
+    fix = suggest_domain(domain)
+    return Email(
+        value=s,
+        raw=raw,
+        valid=True,
+        key=_key(local, domain),
+        is_role=_role(local),
+        suggestion=f"{local}@{fix}" if fix is not None else None,
+        domain=domain,
+    )

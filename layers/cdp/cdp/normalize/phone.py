@@ -1,0 +1,257 @@
+"""Phone numbers: E.164 formatting, validity and line type, driven by libphonenumber's metadata.
+
+``phonenumbers.parse`` costs ~60 µs a number, too slow for millions of mostly distinct numbers, so plain
+numbers (digits and separators only, national or "+"/"00" international, single-region country codes)
+take a fast path that applies the same metadata patterns phonenumbers uses for validity and type. Any
+number the fast path does not accept as valid falls back to phonenumbers itself, so the fast path can only
+ever agree with the library.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from cdp.normalize._text import clean
+
+# Separators people type inside numbers; "(0)" works out because its zero is the trunk prefix.
+_SEPARATORS = str.maketrans("", "", " .-/()\u00a0\t")
+# Extensions are not part of the E.164 number: "01 23 45 67 89 poste 12", "ext. 12", "x12", "#12".
+_EXTENSION = re.compile(r"\s*(?:poste|p\.|ext\.?|extension|x|#)\s*\d{1,6}\s*$", re.IGNORECASE)
+
+_MOBILE = "mobile"
+_FIXED = "fixed"
+_OTHER = "other"
+_TYPE_NAMES = {
+    PhoneNumberType.MOBILE: _MOBILE,
+    PhoneNumberType.FIXED_LINE: _FIXED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A normalized phone number: ``value`` in E.164 ("+33612345678") when valid, else None."""
+
+    value: str | None
+    raw: str | None
+    valid: bool
+    type: str | None = None
+    region: str | None = None
+
+
+# A number description: national number pattern and possible lengths.
+_Desc = tuple[re.Pattern[str], frozenset[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class _RegionRules:
+    """Compiled metadata of one region: the validity pattern and the per-type patterns."""
+
+    region: str
+    country_code: str
+    national_prefix: str | None  # trunk prefix stripped from national numbers ("0" in France), if any
+    idd: re.Pattern[str] | None  # international access prefix ("00" in Europe, "011" in North America)
+    general: _Desc
+    others: tuple[_Desc, ...]
+    fixed: _Desc | None
+    mobile: _Desc | None
+    same_fixed_mobile: bool
+
+
+def _desc(desc: object) -> _Desc | None:
+    pattern = getattr(desc, "national_number_pattern", None)
+    if desc is None or pattern is None:
+        return None
+    return re.compile(pattern), frozenset(getattr(desc, "possible_length", None) or ())
+
+
+@lru_cache(maxsize=None)
+def _rules(region: str) -> _RegionRules | None:
+    """Fast-path rules of a region, or None when the region needs the full library logic."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        return None
+    general = _desc(meta.general_desc)
+    prefix = meta.national_prefix
+    npfp = meta.national_prefix_for_parsing
+    # Regions with prefix transformations or carrier-code prefixes keep the library's own parsing.
+    if general is None or meta.national_prefix_transform_rule is not None:
+        return None
+    if npfp is not None and (npfp != prefix or not npfp.isdigit()):
+        return None
+    # Special services are checked before fixed line and mobile, as phonenumbers does.
+    special = (
+        meta.premium_rate,
+        meta.toll_free,
+        meta.shared_cost,
+        meta.voip,
+        meta.personal_number,
+        meta.pager,
+        meta.uan,
+        meta.voicemail,
+    )
+    return _RegionRules(
+        region=region,
+        country_code=str(meta.country_code),
+        national_prefix=npfp,
+        idd=re.compile(meta.international_prefix) if meta.international_prefix else None,
+        general=general,
+        others=tuple(d for d in map(_desc, special) if d is not None),
+        fixed=_desc(meta.fixed_line),
+        mobile=_desc(meta.mobile),
+        same_fixed_mobile=bool(meta.same_mobile_and_fixed_line_pattern),
+    )
+
+
+def _matches(national: str, desc: _Desc) -> bool:
+    pattern, lengths = desc
+    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+
+
+def _type_of(national: str, rules: _RegionRules) -> str | None:
+    """Line type of a national number (phonenumbers' own decision order), None when not valid."""
+    if not _matches(national, rules.general):
+        return None
+    for desc in rules.others:
+        if _matches(national, desc):
+            return _OTHER
+    if rules.fixed is not None and _matches(national, rules.fixed):
+        # FIXED_LINE_OR_MOBILE for the library (e.g. North America): we cannot tell, so "other".
+        if rules.same_fixed_mobile or (rules.mobile is not None and _matches(national, rules.mobile)):
+            return _OTHER
+        return _FIXED
+    if not rules.same_fixed_mobile and rules.mobile is not None and _matches(national, rules.mobile):
+        return _MOBILE
+    return None
+
+
+def _national_candidate(digits: str, rules: _RegionRules) -> str:
+    """The national significant number: trunk prefix stripped when what is left is a plausible number."""
+    prefix = rules.national_prefix
+    if prefix and digits.startswith(prefix):
+        stripped = digits[len(prefix) :]
+        if stripped and rules.general[0].fullmatch(stripped):
+            return stripped
+    return digits
+
+
+@lru_cache(maxsize=1024)
+def _region_for_country_code(cc: str) -> str | None:
+    """The single region of a country calling code, None for shared codes (+1, +44, +7...)."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(cc))
+    if not regions or len(regions) != 1 or regions[0] not in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    return regions[0]
+
+
+def _fast(digits: str, international: bool, default_region: str | None) -> Phone | None:
+    """Fast-path result for a digits-only number, or None when the library must decide."""
+    if international:
+        if digits[0] == "0":  # country calling codes never start with 0
+            return None
+        for size in (1, 2, 3):
+            cc = digits[:size]
+            if int(cc) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                region = _region_for_country_code(cc)
+                break
+        else:
+            return None
+        rest = digits[size:]
+    else:
+        region, rest = default_region, digits
+    if region is None or not rest:
+        return None
+    rules = _rules(region)
+    if rules is None:
+        return None
+    national = _national_candidate(rest, rules)
+    line_type = _type_of(national, rules)
+    if line_type is None:
+        return None
+    return Phone(f"+{rules.country_code}{national}", None, True, line_type, region)
+
+
+def _slow(s: str, default_region: str | None) -> tuple[str, str, str | None] | None:
+    """(E.164, type, region) from phonenumbers for a valid number, else None."""
+    try:
+        number = phonenumbers.parse(s, default_region)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    line_type = _TYPE_NAMES.get(phonenumbers.number_type(number), _OTHER)
+    region = phonenumbers.region_code_for_number(number)
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164), line_type, region
+
+
+def _idd_length(digits: str, region: str | None) -> int:
+    """Length of the international access prefix the number starts with (0 if none, -1 if unknown)."""
+    rules = _rules(region) if region is not None else None
+    if rules is None:
+        return -1
+    if rules.idd is None:
+        return 0
+    match = rules.idd.match(digits)
+    return 0 if match is None else match.end()
+
+
+@lru_cache(maxsize=64)
+def _region(default_region: str | None) -> str | None:
+    if not default_region:
+        return None
+    region = default_region.strip().upper()
+    return region if region in phonenumbers.SUPPORTED_REGIONS else None
+
+
+@lru_cache(maxsize=131072)
+def normalize_phone(raw: str | None, default_region: str | None = "FR") -> Phone:
+    """Normalize a phone number to E.164 with its validity and line type.
+
+    Accepts national ("06 12 34 56 78", "(0)6.12.34.56.78") and international ("+33612345678",
+    "0033 6 12-34-56-78", "+33 (0)6 12 34 56 78") forms; extensions are dropped.
+
+    Args:
+        raw: The number as typed.
+        default_region: ISO 3166-1 alpha-2 region used for numbers without a country code.
+
+    Returns:
+        A Phone; ``value`` is None and ``valid`` False when the number is not a valid one. ``type`` is
+        "mobile", "fixed" or "other" (special services, VoIP, or fixed/mobile not distinguishable).
+    """
+    try:
+        return _normalize_phone(raw, default_region)
+    except Exception:  # noqa: BLE001 - a normalizer never raises
+        return Phone(None, raw, False)
+
+
+def _normalize_phone(raw: str | None, default_region: str | None) -> Phone:
+    s = clean(raw)
+    if s is None or len(s) > 64:
+        return Phone(None, raw, False)
+    region = _region(default_region)
+    compact = s.translate(_SEPARATORS)
+    international = compact.startswith("+")
+    digits = compact[1:] if international else compact
+    if digits.isdigit() and digits.isascii():
+        # Fewer than 4 or more than 20 digits, or one repeated digit, is never a real number.
+        if len(digits) < 4 or len(digits) > 20 or digits.count(digits[0]) == len(digits):
+            return Phone(None, raw, False)
+        idd = 0 if international else _idd_length(digits, region)
+        if idd > 0:  # "0033 6...": the international access prefix of the default region
+            international, digits = True, digits[idd:]
+        if idd >= 0 and digits:
+            fast = _fast(digits, international, region)
+            if fast is not None:
+                return Phone(fast.value, raw, True, fast.type, fast.region)
+    elif not any(c.isdigit() for c in s):
+        return Phone(None, raw, False)
+    s = _EXTENSION.sub("", s)
+    slow = _slow(s, region)
+    if slow is None:
+        return Phone(None, raw, False)
+    value, line_type, found_region = slow
+    return Phone(value, raw, True, line_type, found_region)

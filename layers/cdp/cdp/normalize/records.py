@@ -1,0 +1,368 @@
+"""Record-level normalization: one mapping of canonical fields in, one row of the staging schema out.
+
+Each function returns exactly the columns of its entity's ``*_FIELDS_SCHEMA`` (see ``cdp.model``).
+Conventions for every entity:
+
+* a ``*_raw`` column holds the source value untouched; a normalized column is None when the value is
+  missing or unusable, so nothing valid is invented and nothing raw is lost;
+* a ``*_valid`` column is None when the source value is missing (empty or blank), False when present but
+  invalid, True when valid, so data-quality metrics can tell "absent" from "wrong".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import phonenumbers
+
+from cdp.normalize._text import clean, is_null_text
+from cdp.normalize.address import normalize_city, normalize_country, normalize_postcode, normalize_street
+from cdp.normalize.company import (
+    normalize_company_name,
+    normalize_siren,
+    normalize_siret,
+    normalize_vat,
+    normalize_web_domain,
+)
+from cdp.normalize.data import WEBMAIL_DOMAINS
+from cdp.normalize.email import Email, normalize_email
+from cdp.normalize.names import normalize_person_name
+from cdp.normalize.phone import Phone, normalize_phone
+from cdp.normalize.values import (
+    normalize_amount,
+    normalize_bool,
+    normalize_channel,
+    normalize_code,
+    normalize_currency,
+    normalize_date,
+    normalize_datetime,
+)
+
+RawRecord = Mapping[str, Any]
+
+# Oldest plausible age: an older birth date is a placeholder or a typo.
+_MAX_AGE_DAYS = 130 * 366
+
+
+def _coerce(value: object) -> str | None:
+    """Text form of a non-string source value (numbers from Parquet or spreadsheets, dates, bytes)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:  # NaN: a missing cell in a dataframe export
+            return None
+        # Integral floats are identifiers or numbers that lost their type ("612345678.0").
+        return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _reader(raw: RawRecord | None) -> Any:
+    """A ``get(field) -> str | None`` over the record, tolerant of non-string values and non-mappings."""
+    get = getattr(raw, "get", None)
+    if get is None:
+        return lambda _field: None
+
+    def read(field: str) -> str | None:
+        try:
+            value = get(field)
+        except Exception:  # noqa: BLE001 - an odd mapping must not stop a whole file
+            return None
+        return value if value is None or value.__class__ is str else _coerce(value)
+
+    return read
+
+
+def _present(value: str | None) -> bool:
+    return value is not None and not value.isspace() and value != ""
+
+
+def _validity(value: str | None, valid: bool) -> bool | None:
+    """None when the source value is absent, else whether it is valid."""
+    return valid if _present(value) else None
+
+
+def _identifier(value: str | None) -> str | None:
+    """Free identifiers (customer numbers, references): trimmed, null markers removed, Excel ".0" undone."""
+    s = clean(value)
+    if s is None or is_null_text(s):
+        return None
+    if s.endswith(".0") and s[:-2].isdigit():
+        return s[:-2]
+    return s
+
+
+def _pick_phone(phone_raw: str | None, mobile_raw: str | None, region: str | None) -> Phone:
+    """The main phone, or the mobile when the main phone is missing or invalid."""
+    phone = normalize_phone(phone_raw, region)
+    if phone.valid or not _present(mobile_raw):
+        return phone
+    mobile = normalize_phone(mobile_raw, region)
+    if mobile.valid or not _present(phone_raw):
+        return mobile
+    return phone
+
+
+def _email_domain(email: Email) -> str | None:
+    """Company web domain deduced from an e-mail: not for webmail, nor for a typo of a webmail domain."""
+    if not email.valid or email.domain is None or email.suggestion is not None:
+        return None
+    if email.domain in WEBMAIL_DOMAINS:
+        return None
+    return normalize_web_domain(email.domain).value
+
+
+def _region(country_value: str | None, default_country: str) -> str:
+    """The record's country when known, else the default (phone region and postcode rules)."""
+    return country_value or default_country
+
+
+def _phone_region(region: str, default_country: str) -> str:
+    """Phone default region: the record's country when libphonenumber knows it, else the default."""
+    return region if region in phonenumbers.SUPPORTED_REGIONS else default_country
+
+
+def _birth_date(raw: str | None, day_first: bool) -> tuple[date | None, bool]:
+    parsed = normalize_date(raw, day_first=day_first)
+    if parsed.value is None:
+        return None, False
+    today = date.today()
+    # A birth date in the future or more than 130 years ago is a typo or a placeholder.
+    if parsed.value > today or (today - parsed.value).days > _MAX_AGE_DAYS:
+        return None, False
+    return parsed.value, True
+
+
+def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
+    """Normalize a contact record into the columns of ``CONTACT_FIELDS_SCHEMA``.
+
+    Args:
+        raw: Canonical field name -> raw value (missing keys mean None). Fields: civility, first_name,
+            last_name, full_name, email, phone, mobile, street, postcode, city, country, birth_date,
+            company_name, siret, siren, vat, customer_number, email_opt_in, updated_at, account_ref.
+        default_country: ISO country assumed for phones and postcodes when the record has no country.
+        day_first: Day/month order of ambiguous numeric dates.
+
+    Returns:
+        A dict with exactly the CONTACT_FIELDS_SCHEMA keys. ``phone`` comes from ``mobile`` when the
+        main phone is missing or invalid (``phone_raw`` is then the mobile's raw value). When names were
+        split from ``full_name``, ``first_name_raw``/``last_name_raw`` hold the raw full name.
+    """
+    get = _reader(raw)
+    country_raw = get("country")
+    country = normalize_country(country_raw)
+    region = _region(country.value, default_country)
+    name = normalize_person_name(get("first_name"), get("last_name"), get("full_name"), get("civility"))
+    email_raw = get("email")
+    email = normalize_email(email_raw)
+    phone_raw, mobile_raw = get("phone"), get("mobile")
+    phone = _pick_phone(phone_raw, mobile_raw, _phone_region(region, default_country))
+    street = normalize_street(get("street"))
+    postcode_raw = get("postcode")
+    postcode = normalize_postcode(postcode_raw, region)
+    city = normalize_city(get("city"))
+    birth_raw = get("birth_date")
+    birth, birth_valid = _birth_date(birth_raw, day_first)
+    company = normalize_company_name(get("company_name"))
+    siret_raw = get("siret")
+    siret = normalize_siret(siret_raw)
+    vat = normalize_vat(get("vat"))
+    siren = normalize_siren(get("siren")).value or siret.siren or _siren_from_vat(vat.value)
+    return {
+        "civility": name.civility,
+        "first_name": name.first_name,
+        "first_name_raw": name.first_name_raw,
+        "first_name_key": name.first_name_key,
+        "last_name": name.last_name,
+        "last_name_raw": name.last_name_raw,
+        "last_name_key": name.last_name_key,
+        "names_swapped": name.swapped,
+        "email": email.value,
+        "email_raw": email_raw,
+        "email_valid": _validity(email_raw, email.valid),
+        "email_key": email.key,
+        "email_is_role": email.is_role if email.valid else None,
+        "email_suggestion": email.suggestion,
+        "phone": phone.value,
+        "phone_raw": phone.raw,
+        "phone_valid": _validity(phone.raw, phone.valid),
+        "phone_type": phone.type,
+        "street": street.value,
+        "street_raw": street.raw,
+        "postcode": postcode.value,
+        "postcode_raw": postcode_raw,
+        "postcode_valid": _validity(postcode_raw, postcode.valid),
+        "city": city.value,
+        "city_raw": city.raw,
+        "country": country.value,
+        "country_raw": country_raw,
+        "birth_date": birth,
+        "birth_date_raw": birth_raw,
+        "birth_date_valid": _validity(birth_raw, birth_valid),
+        "company_name": company.value,
+        "company_name_raw": company.raw,
+        "company_key": company.key,
+        "legal_form": company.legal_form,
+        "siret": siret.value,
+        "siret_raw": siret_raw,
+        "siret_valid": _validity(siret_raw, siret.valid),
+        "siren": siren,
+        "vat": vat.value,
+        "web_domain": _email_domain(email),
+        "customer_number": _identifier(get("customer_number")),
+        "email_opt_in": normalize_bool(get("email_opt_in")),
+        "account_ref": _identifier(get("account_ref")),
+        "updated_at": normalize_datetime(get("updated_at"), day_first=day_first),
+    }
+
+
+def _siren_from_vat(vat: str | None) -> str | None:
+    """The SIREN inside a valid French VAT number ("FR" + 2-digit key + SIREN)."""
+    return vat[4:] if vat is not None and vat.startswith("FR") and len(vat) == 13 else None
+
+
+def normalize_account(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
+    """Normalize a company (account) record into the columns of ``ACCOUNT_FIELDS_SCHEMA``.
+
+    Args:
+        raw: Canonical field name -> raw value. Fields: company_name, siret, siren, vat, website, email,
+            phone, street, postcode, city, country, updated_at.
+        default_country: ISO country assumed for phones and postcodes when the record has no country.
+        day_first: Day/month order of ambiguous numeric dates.
+
+    Returns:
+        A dict with exactly the ACCOUNT_FIELDS_SCHEMA keys. The SIREN comes from a valid SIRET (or French
+        VAT number) when missing; the web domain from the website, else from a non-webmail e-mail.
+    """
+    get = _reader(raw)
+    country = normalize_country(get("country"))
+    region = _region(country.value, default_country)
+    company = normalize_company_name(get("company_name"))
+    siret_raw, siren_raw, vat_raw = get("siret"), get("siren"), get("vat")
+    siret = normalize_siret(siret_raw)
+    siren = normalize_siren(siren_raw)
+    vat = normalize_vat(vat_raw)
+    if _present(siren_raw):
+        siren_value, siren_valid = siren.value, siren.valid
+    else:
+        siren_value = siret.siren or _siren_from_vat(vat.value)
+        siren_valid = True if siren_value is not None else None
+    email_raw = get("email")
+    email = normalize_email(email_raw)
+    phone_raw = get("phone")
+    phone = normalize_phone(phone_raw, _phone_region(region, default_country))
+    web_domain = normalize_web_domain(get("website")).value or _email_domain(email)
+    return {
+        "company_name": company.value,
+        "company_name_raw": company.raw,
+        "company_key": company.key,
+        "legal_form": company.legal_form,
+        "siret": siret.value,
+        "siret_raw": siret_raw,
+        "siret_valid": _validity(siret_raw, siret.valid),
+        "siren": siren_value,
+        "siren_valid": siren_valid,
+        "vat": vat.value,
+        "vat_raw": vat_raw,
+        "vat_valid": _validity(vat_raw, vat.valid),
+        "web_domain": web_domain,
+        "email": email.value,
+        "email_valid": _validity(email_raw, email.valid),
+        "phone": phone.value,
+        "phone_valid": _validity(phone_raw, phone.valid),
+        "street": normalize_street(get("street")).value,
+        "postcode": normalize_postcode(get("postcode"), region).value,
+        "city": normalize_city(get("city")).value,
+        "country": country.value,
+        "updated_at": normalize_datetime(get("updated_at"), day_first=day_first),
+    }
+
+
+def normalize_transaction(
+    raw: RawRecord, *, default_country: str = "FR", day_first: bool = True
+) -> dict[str, Any]:
+    """Normalize a transaction record into the columns of ``TRANSACTION_FIELDS_SCHEMA``.
+
+    Args:
+        raw: Canonical field name -> raw value. Fields: customer_ref, email, phone, amount, currency,
+            occurred_at, channel.
+        default_country: ISO country assumed for phone numbers without a country code.
+        day_first: Day/month order of ambiguous numeric dates.
+
+    Returns:
+        A dict with exactly the TRANSACTION_FIELDS_SCHEMA keys; the currency comes from the currency
+        field, else from the amount text ("1 234,50 €").
+    """
+    get = _reader(raw)
+    email = normalize_email(get("email"))
+    amount_raw = get("amount")
+    amount = normalize_amount(amount_raw)
+    return {
+        "customer_ref": _identifier(get("customer_ref")),
+        "email": email.value,
+        "email_key": email.key,
+        "phone": normalize_phone(get("phone"), default_country).value,
+        "amount": amount.value,
+        "amount_raw": amount_raw,
+        "currency": normalize_currency(get("currency")) or amount.currency,
+        "occurred_at": normalize_datetime(get("occurred_at"), day_first=day_first),
+        "channel": normalize_channel(get("channel")),
+    }
+
+
+def normalize_event(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
+    """Normalize an event record into the columns of ``EVENT_FIELDS_SCHEMA``.
+
+    Args:
+        raw: Canonical field name -> raw value. Fields: customer_ref, email, event_type, occurred_at,
+            channel, url.
+        default_country: Unused (events carry no phone or address); accepted for a uniform signature.
+        day_first: Day/month order of ambiguous numeric dates.
+
+    Returns:
+        A dict with exactly the EVENT_FIELDS_SCHEMA keys; ``event_type`` as a snake-case code.
+    """
+    del default_country  # uniform signature across entities
+    get = _reader(raw)
+    email = normalize_email(get("email"))
+    url = clean(get("url"))
+    return {
+        "customer_ref": _identifier(get("customer_ref")),
+        "email": email.value,
+        "email_key": email.key,
+        "event_type": normalize_code(get("event_type")),
+        "occurred_at": normalize_datetime(get("occurred_at"), day_first=day_first),
+        "channel": normalize_channel(get("channel")),
+        "url": None if url is None or is_null_text(url) else url,
+    }
+
+
+def normalize_consent(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
+    """Normalize a consent record into the columns of ``CONSENT_FIELDS_SCHEMA``.
+
+    Args:
+        raw: Canonical field name -> raw value. Fields: customer_ref, email, phone, channel, purpose,
+            granted, occurred_at.
+        default_country: ISO country assumed for phone numbers without a country code.
+        day_first: Day/month order of ambiguous numeric dates.
+
+    Returns:
+        A dict with exactly the CONSENT_FIELDS_SCHEMA keys; ``granted`` None when not a recognised flag.
+    """
+    get = _reader(raw)
+    email = normalize_email(get("email"))
+    return {
+        "customer_ref": _identifier(get("customer_ref")),
+        "email": email.value,
+        "email_key": email.key,
+        "phone": normalize_phone(get("phone"), default_country).value,
+        "channel": normalize_channel(get("channel")),
+        "purpose": normalize_code(get("purpose")),
+        "granted": normalize_bool(get("granted")),
+        "occurred_at": normalize_datetime(get("occurred_at"), day_first=day_first),
+    }

@@ -1,0 +1,74 @@
+"""Each handler with its sample event from events/*.json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def test_ingest_lands_a_batch_once_per_idempotency_key(aws, handler, event, context) -> None:
+    # Given a batch posted with an Idempotency-Key
+    app = handler("ingest")
+    request = event("api_post_records")
+    # When it is posted, then retried
+    first = app.lambda_handler(request, context)
+    retry = app.lambda_handler(request, context)
+    # Then it lands once, and the retry gets the first answer
+    assert first["statusCode"] == 202
+    assert json.loads(retry["body"]) == json.loads(first["body"])
+    landed = aws["s3"].list_objects_v2(Bucket="cdp-landing-123456789012-eu-west-1")["Contents"]
+    assert [o["Key"] for o in landed] == [json.loads(first["body"])["key"]]
+    assert json.loads(first["body"])["records"] == 2
+
+
+def test_ingest_reuse_of_a_key_with_another_body_is_refused(aws, handler, event, context) -> None:
+    app = handler("ingest")
+    request = event("api_post_records")
+    app.lambda_handler(request, context)
+    response = app.lambda_handler({**request, "body": '{"submission_id": "other"}'}, context)
+    assert response["statusCode"] == 422
+    assert response["multiValueHeaders"]["Content-Type"] == ["application/problem+json"]
+
+
+def test_ingest_bad_record_gets_a_problem_document(aws, handler, event, context) -> None:
+    request = {**event("api_post_records"), "body": '{"email": "a@b.fr"}\n{"email": {"nested": 1}}'}
+    request["headers"] = {"Content-Type": "application/x-ndjson"}
+    response = handler("ingest").lambda_handler(request, context)
+    problem = json.loads(response["body"])
+    assert response["statusCode"] == 400
+    assert (problem["record"], problem["field"]) == (1, "email")
+
+
+def test_catalog_stages_and_quarantines_a_landed_file(aws, handler, event, context) -> None:
+    # Given a CRM export in the landing bucket (the event's key is URL-encoded, as S3 sends it)
+    csv = ("Code client;Prénom;Nom;E-mail;Téléphone;CP\r\n"
+           "C1;Marie;DUPONT;marie.dupont@orange.fr;06 12 34 56 78;1000\r\n"
+           "C2;;;;;\r\n"
+           "C3;Jean;Martin;jean@free.fr;0612345679;75011;extra\r\n")
+    aws["s3"].put_object(Bucket="cdp-landing-123456789012-eu-west-1", Key="crm/contacts test.csv",
+                         Body=csv.encode("cp1252"))
+    # When the catalog function handles the notification
+    result = handler("catalog").lambda_handler(event("s3_object_created"), context)
+    # Then one row is staged and two are quarantined with their reasons
+    report = result["reports"][0]
+    assert (report["rows_in"], report["staged"], report["quarantined"]) == (3, 1, 2)
+    assert report["reconciled"] and set(report["reasons"]) == {"no identifying field", "unreadable row"}
+    staged = aws["s3"].list_objects_v2(Bucket="cdp-staging-123456789012-eu-west-1", Prefix="staging_contact/")
+    assert len(staged["Contents"]) == 1
+    partitions = aws["glue"].get_partitions(DatabaseName="cdp_cdp", TableName="staging_contact")["Partitions"]
+    assert partitions[0]["Values"][0] == "crm"
+
+
+def test_commit_moves_nothing_when_a_snapshot_is_missing(aws, handler, context) -> None:
+    with pytest.raises(RuntimeError, match="nothing was committed"):
+        handler("commit").lambda_handler({"run_id": "run-0001", "stage": "golden"}, context)
+    location = aws["glue"].get_table(DatabaseName="cdp_cdp", Name="golden_contact")["Table"]
+    assert location["StorageDescriptor"]["Location"].endswith("/golden_contact/")
+
+
+def test_run_handlers_reject_a_malformed_event(aws, handler, context) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        handler("resolve").lambda_handler({"run_id": "../../etc"}, context)
