@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-
 from cdp.ingest import Batch, RawRow, ReadHints, RowError, TableReader, UnreadableFile, open_table
 
 
@@ -37,11 +36,20 @@ def test_utf8_comma_file_reads_values_line_numbers_and_raw_text() -> None:
     data = "email,first_name,city\nanne@example.fr,Anne,Montréal\nbob@example.com,Bob,\n".encode()
     reader, rows, errors = read_all(data)
     assert isinstance(reader, TableReader)
-    assert (reader.format, reader.encoding, reader.delimiter, reader.compression) == ("csv", "utf-8", ",", None)
+    assert (reader.format, reader.encoding, reader.delimiter, reader.compression) == (
+        "csv",
+        "utf-8",
+        ",",
+        None,
+    )
     assert reader.columns == ["email", "first_name", "city"]
     assert errors == []
     assert rows == [
-        RawRow(2, {"email": "anne@example.fr", "first_name": "Anne", "city": "Montréal"}, "anne@example.fr,Anne,Montréal"),
+        RawRow(
+            2,
+            {"email": "anne@example.fr", "first_name": "Anne", "city": "Montréal"},
+            "anne@example.fr,Anne,Montréal",
+        ),
         RawRow(3, {"email": "bob@example.com", "first_name": "Bob", "city": None}, "bob@example.com,Bob,"),
     ]
 
@@ -174,7 +182,7 @@ def test_invalid_delimiter_hint_is_unreadable() -> None:
 
 def test_quoted_delimiters_and_newlines_keep_record_start_line_and_original_text() -> None:
     data = (
-        'id,name,address\r\n'
+        "id,name,address\r\n"
         '1,"Dupont, Jean","12 rue A\r\nBâtiment B\r\n75001 Paris"\r\n'
         '2,"Say ""hi""",simple\r\n'
         '3,"multi\nline\nname",x\r\n'
@@ -182,7 +190,11 @@ def test_quoted_delimiters_and_newlines_keep_record_start_line_and_original_text
     reader, rows, errors = read_all(data)
     assert errors == []
     assert [row.line_no for row in rows] == [2, 5, 6]
-    assert rows[0].values == {"id": "1", "name": "Dupont, Jean", "address": "12 rue A\r\nBâtiment B\r\n75001 Paris"}
+    assert rows[0].values == {
+        "id": "1",
+        "name": "Dupont, Jean",
+        "address": "12 rue A\r\nBâtiment B\r\n75001 Paris",
+    }
     assert rows[0].raw == '1,"Dupont, Jean","12 rue A\r\nBâtiment B\r\n75001 Paris"'
     assert rows[1].values["name"] == 'Say "hi"'
     assert rows[2].values["name"] == "multi\nline\nname"
@@ -191,7 +203,10 @@ def test_quoted_delimiters_and_newlines_keep_record_start_line_and_original_text
 
 def test_old_mac_carriage_return_line_endings() -> None:
     reader, rows, _ = read_all(b"a,b\r1,2\r3,4\r")
-    assert [(row.line_no, row.values) for row in rows] == [(2, {"a": "1", "b": "2"}), (3, {"a": "3", "b": "4"})]
+    assert [(row.line_no, row.values) for row in rows] == [
+        (2, {"a": "1", "b": "2"}),
+        (3, {"a": "3", "b": "4"}),
+    ]
 
 
 def test_unterminated_quote_at_end_of_file_is_a_row_error_for_the_last_record() -> None:
@@ -234,7 +249,10 @@ def test_blank_and_empty_field_lines_are_skipped_and_counted() -> None:
     data = b"a;b\n\n1;2\n;;\n   ;  \n3;4\n\n"
     reader, rows, errors = read_all(data)
     assert errors == []
-    assert [(row.line_no, row.values) for row in rows] == [(3, {"a": "1", "b": "2"}), (6, {"a": "3", "b": "4"})]
+    assert [(row.line_no, row.values) for row in rows] == [
+        (3, {"a": "1", "b": "2"}),
+        (6, {"a": "3", "b": "4"}),
+    ]
     assert reader.blank_lines == 4
 
 

@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from cdp.ingest import RawRow, ReadHints, RowError, UnreadableFile, open_table
 
 
@@ -75,12 +74,14 @@ def test_gzip_ndjson() -> None:
     assert (reader.format, reader.compression) == ("ndjson", "gzip")
     assert errors == []
     assert len(rows) == 1_000
-    assert rows[999] == RawRow(1_000, {"n": "999", "ville": "Orléans"}, '{"n": 999, "ville": "Orl\\u00e9ans"}')
+    assert rows[999] == RawRow(
+        1_000, {"n": "999", "ville": "Orléans"}, '{"n": 999, "ville": "Orl\\u00e9ans"}'
+    )
 
 
 def test_ndjson_is_sniffed_without_extension_and_json_named_ndjson_is_detected() -> None:
     data = b'{"a": 1}\n{"a": 2}\n'
-    for name in ("export", "export.json", "export.dat"):
+    for name in ("export", "export.json", "export.dat", "export.txt"):
         reader, rows, _ = read_all(data, name)
         assert reader.format == "ndjson"
         assert [row.values["a"] for row in rows] == ["1", "2"]

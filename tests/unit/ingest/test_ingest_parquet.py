@@ -11,7 +11,6 @@ import math
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from cdp.ingest import RawRow, UnreadableFile, open_table
 
 
@@ -36,7 +35,9 @@ def typed_table() -> pa.Table:
         {
             "id": pa.array([1, None, 3], pa.int64()),
             "postcode": pa.array([75001.0, math.nan, 69001.0]),  # pandas-style float codes with NaN
-            "amount": pa.array([decimal.Decimal("12.50"), None, decimal.Decimal("-3.10")], pa.decimal128(10, 2)),
+            "amount": pa.array(
+                [decimal.Decimal("12.50"), None, decimal.Decimal("-3.10")], pa.decimal128(10, 2)
+            ),
             "ratio": pa.array([0.25, 1.5, None]),
             "seen_at": pa.array(
                 [dt.datetime(2024, 1, 1), None, dt.datetime(2024, 5, 6, 7, 8, 9, 123456)], pa.timestamp("ns")
@@ -52,8 +53,24 @@ def typed_table() -> pa.Table:
 
 def test_typed_columns_become_text() -> None:
     reader = open_table(io.BytesIO(parquet_bytes(typed_table())), "contacts.parquet")
-    assert (reader.format, reader.encoding, reader.delimiter, reader.compression) == ("parquet", None, None, None)
-    assert reader.columns == ["id", "postcode", "amount", "ratio", "seen_at", "born", "active", "name", "address", "tags"]
+    assert (reader.format, reader.encoding, reader.delimiter, reader.compression) == (
+        "parquet",
+        None,
+        None,
+        None,
+    )
+    assert reader.columns == [
+        "id",
+        "postcode",
+        "amount",
+        "ratio",
+        "seen_at",
+        "born",
+        "active",
+        "name",
+        "address",
+        "tags",
+    ]
     rows = [row for batch in reader.batches() for row in batch.rows]
     assert [row.line_no for row in rows] == [1, 2, 3]
     assert rows[0].values == {
@@ -92,7 +109,9 @@ def test_non_seekable_stream_is_spooled_and_batches_follow_the_requested_size() 
     reader = open_table(NonSeekable(data), "big.parquet")
     batches = list(reader.batches(size=10_000))
     assert [len(b.rows) for b in batches] == [10_000, 10_000, 5_000]
-    assert batches[2].rows[-1] == RawRow(25_000, {"n": "24999", "s": "v24999"}, '{"n": "24999", "s": "v24999"}')
+    assert batches[2].rows[-1] == RawRow(
+        25_000, {"n": "24999", "s": "v24999"}, '{"n": "24999", "s": "v24999"}'
+    )
 
 
 def test_gzipped_parquet_and_parquet_without_extension() -> None:

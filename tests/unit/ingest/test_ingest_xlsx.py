@@ -8,7 +8,6 @@ import io
 
 import openpyxl
 import pytest
-
 from cdp.ingest import RawRow, ReadHints, RowError, UnreadableFile, open_table
 
 
@@ -52,10 +51,31 @@ def read_all(data: bytes, name: str = "export.xlsx", hints: ReadHints | None = N
 
 def test_workbook_with_two_sheets_reads_every_non_empty_sheet() -> None:
     reader, rows, errors = read_all(workbook_bytes())
-    assert (reader.format, reader.encoding, reader.delimiter, reader.compression) == ("xlsx", None, None, None)
+    assert (reader.format, reader.encoding, reader.delimiter, reader.compression) == (
+        "xlsx",
+        None,
+        None,
+        None,
+    )
     assert reader.sheets == ["Contacts", "Comptes"]  # type: ignore[attr-defined]
-    assert reader.columns == ["Nom", "Né le", "Code postal", "Montant", "Inscrit", "Nom_2", "Société", "SIRET"]
-    first = {"Nom": "Dupré", "Né le": "1980-03-12", "Code postal": "75001", "Montant": "12.5", "Inscrit": "true", "Nom_2": "bis"}
+    assert reader.columns == [
+        "Nom",
+        "Né le",
+        "Code postal",
+        "Montant",
+        "Inscrit",
+        "Nom_2",
+        "Société",
+        "SIRET",
+    ]
+    first = {
+        "Nom": "Dupré",
+        "Né le": "1980-03-12",
+        "Code postal": "75001",
+        "Montant": "12.5",
+        "Inscrit": "true",
+        "Nom_2": "bis",
+    }
     assert rows[0] == RawRow(2, first, rows[0].raw, "Contacts")
     assert rows[0].raw.startswith('{"Nom": "Dupré", "Né le": "1980-03-12"')
     assert rows[1].line_no == 4
@@ -83,7 +103,9 @@ def test_sheet_hint_reads_only_that_sheet_case_insensitively() -> None:
 
 
 def test_missing_sheet_lists_available_sheets() -> None:
-    with pytest.raises(UnreadableFile, match="sheet 'Clients' not found; available sheets: Contacts, Vide, Comptes"):
+    with pytest.raises(
+        UnreadableFile, match="sheet 'Clients' not found; available sheets: Contacts, Vide, Comptes"
+    ):
         open_table(io.BytesIO(workbook_bytes()), "x.xlsx", ReadHints(sheet="Clients"))
 
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import phonenumbers
 import pycountry
-from stdnum import vatin
+from stdnum import iban, vatin
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 from stdnum.fr import tva as fr_tva
@@ -125,6 +125,7 @@ _LEADING_NUMBER = re.compile(r"\d{1,5}\s*(?:bis|ter|quater|[abc])?\b[\s,]*", re.
 _CEDEX = re.compile(r"\s+cedex(?:\s+\d+)?$|\s+\d{1,2}(?:e|er|eme)?(?:\s+arrondissement)?$")
 _EVENT_SPLIT = re.compile(r"[\s\-.:/]+")
 _CAMEL_SPLIT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_DECIMAL_NUMBER = re.compile(r"[+-]?\d+[.,]\d+")
 
 # Legal forms that are never ordinary words, so they count anywhere in the value.
 _STRONG_LEGAL = frozenset("sas sasu sarl eurl sci snc scop selarl selas gmbh ltd llc llp inc plc gaec earl".split())
@@ -256,6 +257,24 @@ _HEADER_PHRASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Header words that rule a type out whatever the values look like: product codes share the shape of
+# customer numbers, product names and statuses the shape of names.
+_HEADER_VETOES: dict[str, frozenset[str]] = {
+    "customer_number": frozenset(
+        "produit product article sku item ean isbn gtin upc lot stock modele model variante variant".split()
+    ),
+    "last_name": frozenset("produit product article statut status categorie category libelle".split()),
+    "first_name": frozenset("produit product article statut status categorie category libelle".split()),
+    "company_name": frozenset("produit product article statut status categorie category libelle".split()),
+}
+
+
+@cache
+def _header_vetoes(header: str) -> dict[str, float]:
+    tokens = {_plural(token) for token in header_tokens(header)}
+    return {t: 1.0 for t, words in _HEADER_VETOES.items() if tokens & words}
+
+
 def _plural(token: str) -> str:
     # "telephones" -> "telephone", "adresses" -> "adresse"; short words ("pays") are left alone.
     return token[:-1] if len(token) > 4 and token.endswith("s") else token
@@ -373,16 +392,18 @@ class _Sample:
 
     @cached_property
     def strong_kind(self) -> list[bool]:
-        """Per value: does it validate as a registry number, UUID, e-mail, IP or date (so it is no customer code)."""
+        """Per value: is it a registry number, IBAN, GA id, e-mail, date or decimal (so no customer code)."""
         flags = []
         for value, compact, parts in zip(self.values, self.digits, self.dates, strict=True):
             strong = (
                 parts is not None
                 or "@" in value
-                or bool(_UUID.fullmatch(value) or _GA_CLIENT_ID.fullmatch(value))
+                or bool(_GA_CLIENT_ID.fullmatch(value))
                 or (len(compact) == 14 and compact.isdigit() and _cached_valid("siret", compact))
                 or (len(compact) == 9 and compact.isdigit() and _cached_valid("siren", compact))
                 or (compact[:2].isalpha() and len(compact) > 9 and _cached_valid("vat", compact.upper()))
+                or (compact[:2].isalpha() and len(compact) >= 15 and _cached_valid("iban", compact.upper()))
+                or bool(_DECIMAL_NUMBER.fullmatch(value))
             )
             flags.append(strong)
         return flags
@@ -396,6 +417,8 @@ def _cached_valid(kind: str, value: str) -> bool:
             return bool(fr_siret.is_valid(value))
         if kind == "siren":
             return bool(fr_siren.is_valid(value))
+        if kind == "iban":
+            return bool(iban.is_valid(value))
         if kind == "vat":
             return bool(fr_tva.is_valid(value)) if value.startswith("FR") else bool(vatin.is_valid(value))
     except Exception:  # noqa: BLE001 - a validator must never break detection
@@ -570,7 +593,7 @@ def _score_postcode(s: _Sample) -> Score:
     shape = s.share([1.0 if _POSTCODE_SHAPE.fullmatch(v) else 0.0 for v in s.values])
     valid = sum(1 for w in weights if w >= 0.5) / s.n
     if s.n >= 30 and s.distinct_ratio > 0.9:
-        evidence *= 0.5  # postcodes repeat; a column of unique five-digit numbers is an id
+        evidence *= 0.4  # postcodes repeat; a column of unique five-digit numbers is an id
     if four and years / four > 0.8:
         evidence *= 0.3  # four-digit values between 1900 and 2099 are years
     return Score(evidence, shape, valid)
@@ -651,7 +674,7 @@ def _score_civility(s: _Sample) -> Score:
     shares = _vocabulary_shares(s)
     evidence = shares["civility"]
     if shares["gender_only"] > 0.02 and shares["civility_only"] == 0:
-        evidence *= 0.5  # "F" or "Homme": a gender column, whatever "M" suggests
+        evidence *= 0.4  # "F" or "Homme": a gender column, whatever "M" suggests
     shape = s.share([1.0 if len(v) <= 15 and not any(c.isdigit() for c in v) else 0.0 for v in s.values])
     return Score(evidence, shape, shares["civility"])
 
@@ -672,9 +695,9 @@ def _score_gender(s: _Sample) -> Score:
 
 def _score_boolean(s: _Sample) -> Score:
     shares = _vocabulary_shares(s)
-    distinct = {f for f in s.folded}
+    distinct = {f for f in s.folded if f in lex.BOOLEAN_WORDS}
     evidence = shares["boolean"]
-    if len(distinct) > 8:
+    if len(distinct) > 6:
         evidence *= 0.3  # a flag has two or three spellings per polarity at most
     if distinct <= {"f", "m", "h"} or distinct <= {"m", "f"}:
         evidence *= 0.3  # M / F is a gender
@@ -728,7 +751,10 @@ def _date_stats(s: _Sample) -> _DateStats:
             weights.append(0.0)
             continue
         weights.append(0.7 if value.isdigit() else 1.0)  # 20240131 could be any number
-        years.append(parts.year)
+        year = parts.year
+        if year > s.today.year and str(year) not in value:
+            year -= 100  # a two-digit year read past today ("12/05/58") is a past century's
+        years.append(year)
         if parts.time and parts.time != "00:00:00":
             timed += 1
     if not years:
@@ -745,9 +771,10 @@ def _date_stats(s: _Sample) -> _DateStats:
 def _score_date(s: _Sample) -> Score:
     stats = _date_stats(s)
     if stats.timed >= 0.5:
-        evidence = stats.share * 0.85
+        evidence = stats.share * 0.5
     elif stats.birthlike:
-        evidence = stats.share * 0.9
+        # Decades of past dates, none recent: birth dates, even under a plain "Date" header.
+        evidence = stats.share * 0.5
     else:
         evidence = stats.share
     return Score(evidence, stats.share, stats.share)
@@ -787,6 +814,8 @@ class _Text(NamedTuple):
     street: bool
     postal_box: bool
     upper: bool
+    vocabulary: bool  # a flag, civility, gender, consent or event word, or a value of two letters at most
+    core_words: int  # words once particles ("de", "le") are set aside
 
 
 def _parts(token: str) -> list[str]:
@@ -813,14 +842,25 @@ def _text_features(value: str, words: list[str]) -> _Text:
         any_first=any(firsts),
         known_last=" ".join(core) in lex.LAST_NAMES or (len(core) == 1 and core[0] in lex.LAST_NAMES),
         known_city=joined in lex.CITIES or city_key in lex.CITIES or joined.replace(" ", "-") in lex.CITIES,
-        city_like=not has_digit and len(hyphen_parts) >= 2 and any(p in lex.CITY_PARTS for p in hyphen_parts),
+        # Hyphenated commune names ("Saint-Malo", "Villers-lès-Nancy"); "Le Gall" stays a surname.
+        city_like=not has_digit
+        and "-" in value
+        and len(hyphen_parts) >= 2
+        and any(p in lex.CITY_PARTS for p in hyphen_parts),
         legal=any(w in _STRONG_LEGAL for w in folded_words)
         or (len(folded_words) >= 2 and (folded_words[-1] in lex.LEGAL_FORMS or folded_words[0] in lex.LEGAL_FORMS)),
         company_word=any(w in lex.COMPANY_WORDS for w in hyphen_parts) or "&" in value,
         street=street_word and (has_digit or len(folded_words) >= 2),
         postal_box=bool(folded_words) and folded_words[0] in lex.POSTAL_BOX_WORDS and has_digit,
         upper=value.isupper(),
+        vocabulary=len(joined.replace(" ", "")) <= 2 or joined in _VOCABULARY or _civility_key(joined) in _VOCABULARY,
+        core_words=len(core),
     )
+
+
+_VOCABULARY = (
+    lex.BOOLEAN_WORDS | lex.CIVILITIES | lex.GENDERS | lex.CONSENT_WORDS | lex.EVENT_TYPES | lex.CURRENCY_WORDS
+)
 
 
 class _TextScores(NamedTuple):
@@ -841,6 +881,11 @@ def _text_scores(s: _Sample) -> _TextScores:
         t = _text_features(value, words)
         n = len(t.tokens)
         business = t.legal or t.company_word
+        if t.vocabulary or (t.upper and len(value) == 3 and value in _currencies()):
+            # "oui", "Mme", "XL", "EUR": words of a closed vocabulary, never names or places.
+            for weights in (first, last, full, city, company, street):
+                weights.append(0.0)
+            continue
         # first_name: every word is a known first name ("Jean-Pierre", "Marie Claire").
         if t.alpha and n <= 2 and t.all_first and not business:
             first.append(1.0)
@@ -855,6 +900,8 @@ def _text_scores(s: _Sample) -> _TextScores:
             last.append(0.1)
         elif t.known_last:
             last.append(0.6 if t.all_first else 1.0)
+        elif t.core_words >= 2:
+            last.append(0.2)  # two unknown words are more often a full name than a compound surname
         elif t.all_first:
             last.append(0.05)
         elif t.any_first and n >= 2:
@@ -862,7 +909,8 @@ def _text_scores(s: _Sample) -> _TextScores:
         elif t.city_like:
             last.append(0.2)
         else:
-            last.append((0.7 if t.upper else 0.5) if n <= 2 else 0.3)
+            # Unknown words: compatible with a surname but not proof of one (brands, communes...).
+            last.append((0.5 if t.upper else 0.45) if n <= 2 else 0.3)
         # full_name: two to four words with a first name at one end.
         if not t.alpha or business or t.street or not 2 <= n <= 4:
             full.append(0.0)
@@ -875,7 +923,7 @@ def _text_scores(s: _Sample) -> _TextScores:
         elif t.known_city or t.city_like:
             full.append(0.0)
         else:
-            full.append(0.3)
+            full.append(0.4)
         # city: known cities, then commune-looking names ("Saint-Cyr-sur-Loire").
         if t.known_city:
             city.append(1.0)
@@ -916,8 +964,12 @@ def _text_scores(s: _Sample) -> _TextScores:
     return result
 
 
-def _text_score(s: _Sample, weights: list[float], valid_min: float = 0.05) -> Score:
-    return _weights_score(s, weights, s.textual, valid_min)
+def _text_score(s: _Sample, weights: list[float], valid_min: float = 0.05, category_factor: float = 0.5) -> Score:
+    score = _weights_score(s, weights, s.textual, valid_min)
+    if s.n >= 30 and sum(count for _, count in s.counts.most_common(8)) >= 0.9 * s.n:
+        # A handful of distinct words over many rows is a category ("Actif", "Prospect"), not names.
+        score = score._replace(evidence=score.evidence * category_factor)
+    return score
 
 
 def _score_first_name(s: _Sample) -> Score:
@@ -933,7 +985,7 @@ def _score_full_name(s: _Sample) -> Score:
 
 
 def _score_city(s: _Sample) -> Score:
-    return _text_score(s, _text_scores(s).city)
+    return _text_score(s, _text_scores(s).city, category_factor=0.8)  # a shop's customers share few cities
 
 
 def _score_company_name(s: _Sample) -> Score:
@@ -954,6 +1006,8 @@ def _score_customer_number(s: _Sample) -> Score:
     for value, strong in zip(s.values, s.strong_kind, strict=True):
         if strong or not _ID_TOKEN.fullmatch(value) or not any(c.isdigit() for c in value):
             tokens.append(("", 0.0))
+        elif _UUID.fullmatch(value):
+            tokens.append((value, 0.6))  # a device id first; "customer_id" headers make it a customer number
         elif any(c.isalpha() for c in value):
             tokens.append((value, 1.0))
         else:
@@ -1035,7 +1089,8 @@ def _family_override(best: str, evidence: dict[str, Score], headers: dict[str, f
             score = evidence.get(other)
             if score is None or header < 0.6 or header < chosen_header + 0.3:
                 continue
-            if score.shape >= 0.6 and score.evidence >= 0.3 * evidence[best].evidence and score.evidence >= 0.15:
+            # Only when the values fit the other type nearly as well: values still dominate the header.
+            if score.shape >= 0.6 and score.evidence >= 0.55 * evidence[best].evidence and score.evidence >= 0.15:
                 chosen, chosen_header = other, header
     return chosen
 
@@ -1065,6 +1120,8 @@ def analyze_values(header: str, values: Sequence[str], *, today: date | None = N
     combined = {
         t: score.evidence + _HEADER_WEIGHT * headers.get(t, 0.0) * score.shape for t, score in evidence.items()
     }
+    for semantic_type, penalty in _header_vetoes(header).items():
+        combined[semantic_type] -= penalty
     ranked = sorted(SEMANTIC_TYPES, key=lambda t: -combined[t])  # stable: SEMANTIC_TYPES order breaks ties
     best = ranked[0]
     if combined[best] < _MIN_SCORE:

@@ -13,9 +13,9 @@ from .streams import ReadableStream, Source, magic_format, refuse_binary
 from .xlsx_reader import XlsxReader
 
 # (format, default delimiter) per file extension (after removing ".gz") and per configured format name.
+# ".txt" is deliberately absent: such files may hold any text format, so their content decides.
 _EXTENSIONS: dict[str, tuple[str, str | None]] = {
     "csv": ("csv", None),
-    "txt": ("csv", None),
     "tsv": ("csv", "\t"),
     "tab": ("csv", "\t"),
     "psv": ("csv", "|"),
@@ -26,7 +26,7 @@ _EXTENSIONS: dict[str, tuple[str, str | None]] = {
     "xlsm": ("xlsx", None),
     "parquet": ("parquet", None),
 }
-_FORMATS: dict[str, tuple[str, str | None]] = {**_EXTENSIONS, "excel": ("xlsx", None)}
+_FORMATS: dict[str, tuple[str, str | None]] = {**_EXTENSIONS, "txt": ("csv", None), "excel": ("xlsx", None)}
 _BINARY_FORMATS = {"xlsx": "zip (PK) signature", "parquet": "PAR1 signature"}
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -78,18 +78,19 @@ def open_table(
     """Open a tabular file for streaming reads, detecting its format, compression and encoding.
 
     The stream may be non-seekable (only ``read(n)`` is used): the first 64 KiB are sampled for detection
-    and chained back in front of the rest. Nothing is read beyond that sample until
-    :meth:`TableReader.batches` is iterated, except for XLSX and Parquet, which need random access and
-    are spooled to anonymous temporary storage when the stream is not seekable or is gzip-compressed.
+    and chained back in front of the rest. Before :meth:`TableReader.batches` is iterated, only what is
+    needed to know the columns is read (CSV: the first 1 MiB decoding chunk), except that a top-level
+    JSON object is decoded whole, and XLSX and Parquet, which need random access, are spooled to
+    anonymous temporary storage when the stream is not seekable, not at offset 0, or gzip-compressed.
     The caller keeps ownership of ``stream`` (it is never closed).
 
     Detection order:
         * compression: gzip magic bytes, whatever the name;
         * format: ``hints.format``; else zip/Parquet magic bytes (they win over a misleading name);
-          else the extension (``.csv .tsv .txt .psv .ndjson .jsonl .json .xlsx .parquet``, optionally
+          else the extension (``.csv .tsv .psv .ndjson .jsonl .json .xlsx .parquet``, optionally
           ``.gz``; a ``.json`` file whose first two lines are objects is read as NDJSON; an ``.xlsx`` or
-          ``.parquet`` name on text content is sniffed as text); else content: ``[`` -> JSON,
-          ``{`` lines -> NDJSON, other text -> CSV.
+          ``.parquet`` name on text content is sniffed as text); else (including ``.txt``) content:
+          ``[`` -> JSON, ``{`` lines -> NDJSON, other text -> CSV with a sniffed delimiter.
 
     Args:
         stream: Binary file-like object offering ``read(n)``.

@@ -150,11 +150,13 @@ class Source:
     def seekable_file(self) -> IO[bytes]:
         """The whole decompressed content as a seekable binary file (XLSX and Parquet need random access).
 
-        A seekable, uncompressed caller stream is rewound and used directly. Otherwise the content is
+        A seekable, uncompressed caller stream starting at offset 0 is rewound and used directly (and is
+        never closed). Otherwise the content is
         copied to a :class:`tempfile.SpooledTemporaryFile` (in memory up to 64 MiB, then an anonymous
         temporary file), released by :meth:`close`.
         """
-        if self.compression is None and self._start is not None:
+        # Only a stream positioned at its very start: Parquet footers hold absolute offsets.
+        if self.compression is None and self._start == 0:
             try:
                 self._stream.seek(self._start)  # type: ignore[attr-defined]
                 return self._stream  # type: ignore[return-value]

@@ -51,9 +51,16 @@ def detect_encoding(sample: bytes, at_eof: bool, hint: str | None = None) -> str
     if hint:
         try:
             name = codecs.lookup(hint).name
+            b"".decode(name)  # rejects bytes-to-bytes codecs such as "base64"
         except LookupError as exc:
             raise UnreadableFile(f"unknown encoding {hint!r} in the source configuration") from exc
-        return "utf-8-sig" if name == "utf-8" and sample.startswith(codecs.BOM_UTF8) else name
+        if name == "utf-8" and sample.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if name in ("utf-16", "utf-32") and not sample.startswith(
+            (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+        ):
+            return f"{name}-le"  # no BOM to tell the byte order: Windows writes little-endian
+        return name
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -124,7 +131,10 @@ def repair(text: str) -> tuple[str, int]:
 def decode_sample(sample: bytes, encoding: str, at_eof: bool) -> str:
     """Decode the detection sample the same way the file will be decoded (without a cut last character)."""
     decoder = codecs.getincrementaldecoder(encoding)(decode_errors_for(encoding))
-    return repair(decoder.decode(sample, final=at_eof))[0]
+    try:
+        return repair(decoder.decode(sample, final=at_eof))[0]
+    except UnicodeError as exc:
+        raise UnreadableFile(f"cannot decode the file as {encoding}: {exc}") from exc
 
 
 class DecodedText:
@@ -142,6 +152,7 @@ class DecodedText:
     def __init__(self, binary: ReadableStream, encoding: str) -> None:
         self._binary = binary
         self._decoder = codecs.getincrementaldecoder(encoding)(decode_errors_for(encoding))
+        self._encoding = encoding
         self.fallbacks = 0
         self.exhausted = False
 
@@ -149,7 +160,10 @@ class DecodedText:
         """Decoded text in chunks of about 1 MiB, in order."""
         while True:
             data = self._binary.read(_TEXT_CHUNK)
-            text = self._decoder.decode(data, final=not data)
+            try:
+                text = self._decoder.decode(data, final=not data)
+            except UnicodeError as exc:  # codecs that cannot escape errors (e.g. stateful Asian codecs)
+                raise UnreadableFile(f"cannot decode the file as {self._encoding}: {exc}") from exc
             if text:
                 text, repaired = repair(text)
                 self.fallbacks += repaired

@@ -140,7 +140,9 @@ class XlsxReader(BaseReader):
             if offset:
                 if any(text is not None for text in texts[:offset]):
                     yield row_error(
-                        row_no, json.dumps(texts, ensure_ascii=False), "value left of the table's first column"
+                        row_no,
+                        json.dumps(texts, ensure_ascii=False),
+                        "value left of the table's first column",
                     )
                     continue
                 texts = texts[offset:]

@@ -102,7 +102,7 @@ class DuckDBQueryEngine:
             connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM "_arrow_{name}"')
             connection.execute(f'CREATE VIEW "{database}"."{name}" AS SELECT * FROM "_arrow_{name}"')
         try:
-            return connection.execute(to_duckdb_sql(sql)).to_arrow_table()
+            return connection.sql(to_duckdb_sql(sql)).to_arrow_table()
         except duckdb.Error as error:
             raise QueryError(str(error).splitlines()[0]) from error
         finally:

@@ -83,6 +83,7 @@ def run_demo(root: Path, out: Path, persons: int = 300, seed: int = 7, fail_firs
         # A client retry of the first batch: same key, same body -> the same answer, no second landing.
         status, _ = cdp.post_records("webforms", sample.api_batches[0], idempotency_key="demo-webforms-0")
         statuses.append(status)
+        cdp.settle()
         timings["ingest"] = time.monotonic() - mark
         mark = time.monotonic()
         cdp.receiver.fail_next(*([429, 500] * fail_first_deliveries)[:fail_first_deliveries])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import queue
 import sys
 import threading
 import time
@@ -81,6 +82,7 @@ class InProcessInvoker:
     invocations: list[Invocation] = field(default_factory=list)
     _modules: dict[str, ModuleType] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _async_queue: queue.Queue[Callable[[], None]] = field(default_factory=queue.Queue)
 
     def register(self, function: LocalFunction) -> None:
         """Make a deployed function runnable."""
@@ -96,6 +98,30 @@ class InProcessInvoker:
             return invoker.invoke(model.function_name, event)
 
         LambdaFunction._invoke_lambda = _invoke_lambda  # type: ignore[method-assign]
+
+        # S3 invokes Lambda asynchronously; moto does it inside the PutObject request, which would
+        # deadlock a function that writes to a bucket with a notification. Queue it, as AWS does.
+        import moto.s3.notifications as s3_notifications
+
+        deliver = s3_notifications._invoke_awslambda
+
+        def _invoke_awslambda(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+            invoker._async_queue.put(lambda: deliver(account_id, event_body, fn_arn, region_name))
+
+        s3_notifications._invoke_awslambda = _invoke_awslambda
+        threading.Thread(target=self._run_async, name="lambda-async-invocations", daemon=True).start()
+
+    def _run_async(self) -> None:
+        while True:
+            job = self._async_queue.get()
+            try:
+                job()
+            finally:
+                self._async_queue.task_done()
+
+    def wait_idle(self) -> None:
+        """Wait until every queued asynchronous invocation (S3 notifications) has run."""
+        self._async_queue.join()
 
     def _module(self, function: LocalFunction) -> ModuleType:
         module_file, _, _attr = function.handler.rpartition(".")

@@ -113,6 +113,10 @@ class LocalCdp:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
+    def settle(self) -> None:
+        """Wait until every S3 notification has been handled (they run asynchronously, as on AWS)."""
+        self.aws.invoker.wait_idle()
+
     def run_unify(self, run_id: str, timeout_s: float = 600) -> dict[str, Any]:
         """Start the unify state machine (always with a name: moto overwrites unnamed executions) and wait."""
         sfn = self.aws.client("stepfunctions")

@@ -210,11 +210,13 @@ _ROMAN = re.compile(r"(?:x{0,3})(?:ix|iv|v?i{0,3})")
 _UPPER_TOKENS = frozenset({"bp", "cs", "tsa", "za", "zi", "zac", "zae", "rn", "rd"})
 
 
+@lru_cache(maxsize=16384)
 def _token_key(word: str) -> str:
     """Lookup key of one street word: folded, trailing punctuation and inner dots removed."""
     return fold(word.replace(".", "")).replace(" ", "-")
 
 
+@lru_cache(maxsize=65536)
 def _case_word(word: str, first: bool) -> str:
     """Display casing of a street or city word from a case-less source."""
     parts = word.split("-")

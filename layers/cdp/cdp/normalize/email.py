@@ -42,7 +42,8 @@ _BARE_PROVIDERS = {
     "icloud": "icloud.com",
 }
 _ROLE_STRIP = str.maketrans("", "", ".-_")
-_ROLE_SPLIT = re.compile(r"[.\-_+]")
+# Characters whose presence sends an address through the slow repair path.
+_NEEDS_REPAIR = frozenset(" <>,;:\"'()[]{}/|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,11 @@ def suggest_domain(domain: str) -> str | None:
 def _role(local: str) -> bool:
     """Whether a local part designates a function rather than a person ("contact", "no-reply")."""
     base = local.partition("+")[0]
-    return base.translate(_ROLE_STRIP) in ROLE_LOCAL_PARTS or _ROLE_SPLIT.split(base, 1)[0] in ROLE_LOCAL_PARTS
+    if base in ROLE_LOCAL_PARTS:
+        return True
+    # First segment ("info.paris", "contact-lyon") or the whole part without separators ("no-reply").
+    first = base.replace("-", ".").replace("_", ".").partition(".")[0]
+    return first in ROLE_LOCAL_PARTS or base.translate(_ROLE_STRIP) in ROLE_LOCAL_PARTS
 
 
 def _key(local: str, domain: str) -> str:
@@ -94,6 +99,10 @@ def _key(local: str, domain: str) -> str:
     if domain in _GMAIL_DOMAINS:
         return f"{local.replace('.', '')}@gmail.com"
     return f"{local}@{domain}"
+
+
+def _keep_separator(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def _extract(s: str) -> str | None:
@@ -111,7 +120,9 @@ def _extract(s: str) -> str | None:
             if "@" in part:
                 s = part
                 break
-    s = _SPACES_AROUND.sub(r"\1", s).strip(_TRIM)
+    if " " in s:
+        s = _SPACES_AROUND.sub(_keep_separator, s)
+    s = s.strip(_TRIM)
     # "gmail,com": a comma typed for the dot of the TLD.
     at = s.rfind("@")
     if at > 0 and "," in s[at:]:
@@ -145,9 +156,13 @@ def _normalize_email(raw: str | None) -> Email:
     s = clean(raw)
     if s is None or len(s) > 320 or "@" not in s:
         return Email(None, raw, False)
-    s = _extract(s)
-    if s is None or " " in s or s.count("@") != 1:
-        return Email(None, raw, False)
+    # Fast path: a single plain address (the vast majority) needs no repair.
+    if s.count("@") == 1 and ".." not in s and _NEEDS_REPAIR.isdisjoint(s):
+        s = s.lower().strip(".")
+    else:
+        s = _extract(s)
+        if s is None or " " in s or s.count("@") != 1:
+            return Email(None, raw, False)
     local, _, domain = s.partition("@")
     suggestion = None
     if not s.isascii():

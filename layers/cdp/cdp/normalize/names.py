@@ -133,6 +133,7 @@ def is_first_name(s: str | None) -> bool:
     return len(parts) > 1 and all(p in FIRST_NAMES for p in parts)
 
 
+@lru_cache(maxsize=65536)
 def _strip_civility(s: str) -> tuple[str | None, str]:
     """Split a leading civility off a name ("Mme DUPONT Marie" -> ("MME", "DUPONT Marie"))."""
     head, sep, rest = s.partition(" ")

@@ -44,29 +44,39 @@ class Phone:
 
 
 # A number description: national number pattern and possible lengths.
-_Desc = tuple[re.Pattern[str], frozenset[int]]
+_Desc = tuple[str, frozenset[int]]
 
 
 @dataclass(frozen=True, slots=True)
 class _RegionRules:
-    """Compiled metadata of one region: the validity pattern and the per-type patterns."""
+    """Compiled metadata of one region for the fast path."""
 
     region: str
     country_code: str
     national_prefix: str | None  # trunk prefix stripped from national numbers ("0" in France), if any
     idd: re.Pattern[str] | None  # international access prefix ("00" in Europe, "011" in North America)
-    general: _Desc
-    others: tuple[_Desc, ...]
-    fixed: _Desc | None
-    mobile: _Desc | None
-    same_fixed_mobile: bool
+    general: re.Pattern[str]  # any valid national number of the region
+    # One regex for validity and type: the general pattern as a look-ahead, then the type patterns as
+    # alternatives in phonenumbers' decision order, each ending with an empty marker group "t<i>".
+    typed: re.Pattern[str]
+    kinds: dict[str, str]  # marker group -> type name
+    mobile: re.Pattern[str] | None  # to tell FIXED_LINE from FIXED_LINE_OR_MOBILE
 
 
 def _desc(desc: object) -> _Desc | None:
     pattern = getattr(desc, "national_number_pattern", None)
     if desc is None or pattern is None:
         return None
-    return re.compile(pattern), frozenset(getattr(desc, "possible_length", None) or ())
+    return pattern, frozenset(n for n in getattr(desc, "possible_length", None) or () if n > 0)
+
+
+def _with_lengths(desc: _Desc) -> str:
+    """A description as one regex: possible lengths as a look-ahead, then the number pattern."""
+    pattern, lengths = desc
+    if not lengths:
+        return f"(?:{pattern})"
+    alternatives = "|".join(rf"\d{{{n}}}" for n in sorted(lengths))
+    return rf"(?=(?:{alternatives})\Z)(?:{pattern})"
 
 
 @lru_cache(maxsize=None)
@@ -83,50 +93,56 @@ def _rules(region: str) -> _RegionRules | None:
         return None
     if npfp is not None and (npfp != prefix or not npfp.isdigit()):
         return None
-    # Special services are checked before fixed line and mobile, as phonenumbers does.
-    special = (
-        meta.premium_rate,
-        meta.toll_free,
-        meta.shared_cost,
-        meta.voip,
-        meta.personal_number,
-        meta.pager,
-        meta.uan,
-        meta.voicemail,
-    )
+    # phonenumbers' number-type order: special services, then fixed line, then mobile.
+    ordered: list[tuple[str, object]] = [
+        (_OTHER, meta.premium_rate),
+        (_OTHER, meta.toll_free),
+        (_OTHER, meta.shared_cost),
+        (_OTHER, meta.voip),
+        (_OTHER, meta.personal_number),
+        (_OTHER, meta.pager),
+        (_OTHER, meta.uan),
+        (_OTHER, meta.voicemail),
+        (_FIXED, meta.fixed_line),
+    ]
+    same = bool(meta.same_mobile_and_fixed_line_pattern)
+    if not same:
+        ordered.append((_MOBILE, meta.mobile))
+    alternatives: list[str] = []
+    kinds: dict[str, str] = {}
+    for kind, number_desc in ordered:
+        desc = _desc(number_desc)
+        if desc is None:
+            continue
+        marker = f"t{len(kinds)}"
+        # FIXED_LINE_OR_MOBILE when fixed and mobile patterns are the same: we cannot tell, so "other".
+        kinds[marker] = _OTHER if kind == _FIXED and same else kind
+        alternatives.append(f"{_with_lengths(desc)}(?P<{marker}>)")
+    if not alternatives:
+        return None
+    mobile = _desc(meta.mobile)
     return _RegionRules(
         region=region,
         country_code=str(meta.country_code),
         national_prefix=npfp,
         idd=re.compile(meta.international_prefix) if meta.international_prefix else None,
-        general=general,
-        others=tuple(d for d in map(_desc, special) if d is not None),
-        fixed=_desc(meta.fixed_line),
-        mobile=_desc(meta.mobile),
-        same_fixed_mobile=bool(meta.same_mobile_and_fixed_line_pattern),
+        general=re.compile(general[0]),
+        typed=re.compile(rf"(?={_with_lengths(general)}\Z)(?:{'|'.join(alternatives)})"),
+        kinds=kinds,
+        mobile=re.compile(_with_lengths(mobile)) if mobile is not None and not same else None,
     )
-
-
-def _matches(national: str, desc: _Desc) -> bool:
-    pattern, lengths = desc
-    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
 
 
 def _type_of(national: str, rules: _RegionRules) -> str | None:
     """Line type of a national number (phonenumbers' own decision order), None when not valid."""
-    if not _matches(national, rules.general):
+    match = rules.typed.fullmatch(national)
+    if match is None:
         return None
-    for desc in rules.others:
-        if _matches(national, desc):
-            return _OTHER
-    if rules.fixed is not None and _matches(national, rules.fixed):
-        # FIXED_LINE_OR_MOBILE for the library (e.g. North America): we cannot tell, so "other".
-        if rules.same_fixed_mobile or (rules.mobile is not None and _matches(national, rules.mobile)):
-            return _OTHER
-        return _FIXED
-    if not rules.same_fixed_mobile and rules.mobile is not None and _matches(national, rules.mobile):
-        return _MOBILE
-    return None
+    kind = rules.kinds[match.lastgroup or ""]
+    # A number matching both fixed and mobile patterns is FIXED_LINE_OR_MOBILE: "other" for us.
+    if kind == _FIXED and rules.mobile is not None and rules.mobile.fullmatch(national):
+        return _OTHER
+    return kind
 
 
 def _national_candidate(digits: str, rules: _RegionRules) -> str:
@@ -134,7 +150,7 @@ def _national_candidate(digits: str, rules: _RegionRules) -> str:
     prefix = rules.national_prefix
     if prefix and digits.startswith(prefix):
         stripped = digits[len(prefix) :]
-        if stripped and rules.general[0].fullmatch(stripped):
+        if stripped and rules.general.fullmatch(stripped):
             return stripped
     return digits
 
@@ -148,7 +164,7 @@ def _region_for_country_code(cc: str) -> str | None:
     return regions[0]
 
 
-def _fast(digits: str, international: bool, default_region: str | None) -> Phone | None:
+def _fast(digits: str, international: bool, default_region: str | None) -> tuple[str, str, str] | None:
     """Fast-path result for a digits-only number, or None when the library must decide."""
     if international:
         if digits[0] == "0":  # country calling codes never start with 0
@@ -172,7 +188,7 @@ def _fast(digits: str, international: bool, default_region: str | None) -> Phone
     line_type = _type_of(national, rules)
     if line_type is None:
         return None
-    return Phone(f"+{rules.country_code}{national}", None, True, line_type, region)
+    return f"+{rules.country_code}{national}", line_type, region
 
 
 def _slow(s: str, default_region: str | None) -> tuple[str, str, str | None] | None:
@@ -246,7 +262,7 @@ def _normalize_phone(raw: str | None, default_region: str | None) -> Phone:
         if idd >= 0 and digits:
             fast = _fast(digits, international, region)
             if fast is not None:
-                return Phone(fast.value, raw, True, fast.type, fast.region)
+                return Phone(fast[0], raw, True, fast[1], fast[2])
     elif not any(c.isdigit() for c in s):
         return Phone(None, raw, False)
     s = _EXTENSION.sub("", s)
