@@ -4,6 +4,7 @@ An Idempotency-Key header makes retries safe: the same key returns the first ans
 """
 
 import hashlib
+import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -24,7 +25,8 @@ PROBLEM = "application/problem+json"
 
 
 def _problem(status: int, body: dict[str, Any]) -> Response:
-    return Response(status_code=status, content_type=PROBLEM, body=body)
+    # Powertools serializes dict bodies for application/json only.
+    return Response(status_code=status, content_type=PROBLEM, body=json.dumps(body))
 
 
 def _land(source: str, body: str, content_type: str, request_id: str) -> dict[str, Any]:

@@ -11,13 +11,14 @@ are settled by the header when the values cannot tell them apart.
 from __future__ import annotations
 
 import ipaddress
+import operator
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 import phonenumbers
@@ -269,7 +270,7 @@ _HEADER_VETOES: dict[str, frozenset[str]] = {
 }
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _header_vetoes(header: str) -> dict[str, float]:
     tokens = {_plural(token) for token in header_tokens(header)}
     return {t: 1.0 for t, words in _HEADER_VETOES.items() if tokens & words}
@@ -296,7 +297,7 @@ def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
 
 
-@cache
+@lru_cache(maxsize=4096)
 def header_scores(header: str) -> dict[str, float]:
     """How strongly a header suggests each semantic type (0..1).
 
@@ -340,7 +341,11 @@ def header_scores(header: str) -> dict[str, float]:
 
 
 class _Sample:
-    """Cleaned values with lazily computed, shared features."""
+    """Cleaned values with lazily computed, shared features.
+
+    Features are computed once per *distinct* value (``values``) and weighted by ``freq``: samples repeat
+    a lot (cities, flags, first names), so this keeps detection fast.
+    """
 
     def __init__(self, values: Sequence[str], today: date) -> None:
         cleaned: list[str] = []
@@ -351,14 +356,20 @@ class _Sample:
                 continue
             assert value is not None
             cleaned.append(value.strip()[:_MAX_CHARS])
-        self.values = cleaned
+        self.counts = Counter(cleaned)
+        self.values = list(self.counts)  # distinct values, in order of first appearance
+        self.freq = list(self.counts.values())
         self.n = len(cleaned)
         self.today = today
-        self.counts = Counter(cleaned)
         self.distinct_ratio = len(self.counts) / self.n if self.n else 0.0
 
-    def share(self, weights: Sequence[float]) -> float:
-        return sum(weights) / self.n if self.n else 0.0
+    def share(self, weights: Iterable[float]) -> float:
+        """Frequency-weighted mean of per-distinct-value weights."""
+        return sum(map(operator.mul, weights, self.freq)) / self.n if self.n else 0.0
+
+    def share_at_least(self, weights: Sequence[float], minimum: float) -> float:
+        """Share of values whose weight reaches ``minimum``."""
+        return sum(c for w, c in zip(weights, self.freq, strict=True) if w >= minimum) / self.n if self.n else 0.0
 
     @cached_property
     def folded(self) -> list[str]:
@@ -382,13 +393,31 @@ class _Sample:
     def textual(self) -> float:
         """Share of values that read as words (letters, not mostly digits, no @)."""
         ok = 0
-        for value in self.values:
+        for value, count in zip(self.values, self.freq, strict=True):
             if "@" in value or len(value) > 80 or not _HAS_LETTER.search(value):
                 continue
             if sum(ch.isdigit() for ch in value) * 3 > len(value):
                 continue
-            ok += 1
+            ok += count
         return ok / self.n if self.n else 0.0
+
+    @cached_property
+    def vocabulary(self) -> dict[str, float]:
+        """Shares of closed-vocabulary values: civilities, genders, flags, consent words."""
+        civ = gen = civ_only = gen_only = boolean = consent = 0
+        for folded, count in zip(self.folded, self.freq, strict=True):
+            key = _civility_key(folded)
+            civ += count * (key in lex.CIVILITIES)
+            civ_only += count * (key in lex.CIVILITY_ONLY)
+            gen += count * (folded in lex.GENDERS)
+            gen_only += count * (folded in lex.GENDER_ONLY)
+            boolean += count * (folded in lex.BOOLEAN_WORDS)
+            consent += count * (folded in lex.CONSENT_WORDS)
+        n = self.n or 1
+        return {
+            "civility": civ / n, "civility_only": civ_only / n, "gender": gen / n, "gender_only": gen_only / n,
+            "boolean": boolean / n, "consent": consent / n,
+        }  # fmt: skip
 
     @cached_property
     def strong_kind(self) -> list[bool]:
@@ -409,7 +438,7 @@ class _Sample:
         return flags
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _cached_valid(kind: str, value: str) -> bool:
     # Registry checksums are called on the same values from several scorers.
     try:
@@ -427,9 +456,7 @@ def _cached_valid(kind: str, value: str) -> bool:
 
 
 def _weights_score(sample: _Sample, weights: Sequence[float], shape: float, valid_min: float = 0.5) -> Score:
-    evidence = sample.share(weights)
-    valid = sum(1 for w in weights if w >= valid_min) / sample.n if sample.n else 0.0
-    return Score(evidence, shape, valid)
+    return Score(sample.share(weights), shape, sample.share_at_least(weights, valid_min))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -498,9 +525,9 @@ def _score_device_id(s: _Sample) -> Score:
 
 def _registry_score(s: _Sample, kind: str, length: int, invalid_weight: float) -> Score:
     weights, shaped, checked = [], 0, 0
-    for compact in s.digits:
+    for compact, count in zip(s.digits, s.freq, strict=True):
         if len(compact) == length and compact.isdigit():
-            shaped += 1
+            shaped += count
             checked += 1
             if checked > _MAX_COSTLY * 3:
                 weights.append(0.5)
@@ -521,17 +548,17 @@ def _score_siret(s: _Sample) -> Score:
 
 def _score_vat(s: _Sample) -> Score:
     weights, shaped = [], 0
-    for compact in s.digits:
+    for compact, count in zip(s.digits, s.freq, strict=True):
         code = compact.upper()
         if re.fullmatch(r"[A-Z]{2}[0-9A-Z]{8,12}", code) and any(c.isdigit() for c in code[2:]):
-            shaped += 1
+            shaped += count
             weights.append(1.0 if _cached_valid("vat", code) else 0.3)
         else:
             weights.append(0.0)
     return _weights_score(s, weights, shaped / s.n, valid_min=0.99)
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _phone_weight(value: str) -> float:
     digits = re.sub(r"\D", "", value)
     if not 8 <= len(digits) <= 15:
@@ -579,19 +606,19 @@ def _score_postcode(s: _Sample) -> Score:
     weights = []
     years = 0
     four = 0
-    for value in s.values:
+    for value, count in zip(s.values, s.freq, strict=True):
         upper = value.upper()
         if _FR_POSTCODE.fullmatch(value):
             weights.append(1.0)
         elif _FOUR_DIGITS.fullmatch(value):
-            four += 1
-            years += 1 if 1900 <= int(value) <= 2099 else 0
+            four += count
+            years += count if 1900 <= int(value) <= 2099 else 0
             weights.append(0.6)  # a French code that lost its leading zero, or a BE/CH/LU/AT code
         else:
             weights.append(next((w for rx, w in _FOREIGN_POSTCODES if rx.fullmatch(upper)), 0.0))
     evidence = s.share(weights)
     shape = s.share([1.0 if _POSTCODE_SHAPE.fullmatch(v) else 0.0 for v in s.values])
-    valid = sum(1 for w in weights if w >= 0.5) / s.n
+    valid = s.share_at_least(weights, 0.5)
     if s.n >= 30 and s.distinct_ratio > 0.9:
         evidence *= 0.4  # postcodes repeat; a column of unique five-digit numbers is an id
     if four and years / four > 0.8:
@@ -653,25 +680,8 @@ def _civility_key(folded: str) -> str:
     return " ".join(folded.replace(".", " ").replace("/", " ").split())
 
 
-def _vocabulary_shares(s: _Sample) -> dict[str, float]:
-    civ = gen = civ_only = gen_only = boolean = consent = 0
-    for folded in s.folded:
-        key = _civility_key(folded)
-        civ += key in lex.CIVILITIES
-        civ_only += key in lex.CIVILITY_ONLY
-        gen += folded in lex.GENDERS
-        gen_only += folded in lex.GENDER_ONLY
-        boolean += folded in lex.BOOLEAN_WORDS
-        consent += folded in lex.CONSENT_WORDS
-    n = s.n
-    return {
-        "civility": civ / n, "civility_only": civ_only / n, "gender": gen / n, "gender_only": gen_only / n,
-        "boolean": boolean / n, "consent": consent / n,
-    }  # fmt: skip
-
-
 def _score_civility(s: _Sample) -> Score:
-    shares = _vocabulary_shares(s)
+    shares = s.vocabulary
     evidence = shares["civility"]
     if shares["gender_only"] > 0.02 and shares["civility_only"] == 0:
         evidence *= 0.4  # "F" or "Homme": a gender column, whatever "M" suggests
@@ -680,7 +690,7 @@ def _score_civility(s: _Sample) -> Score:
 
 
 def _score_gender(s: _Sample) -> Score:
-    shares = _vocabulary_shares(s)
+    shares = s.vocabulary
     evidence = shares["gender"]
     if shares["civility_only"] > 0.02 and shares["gender_only"] == 0:
         evidence *= 0.5
@@ -694,7 +704,7 @@ def _score_gender(s: _Sample) -> Score:
 
 
 def _score_boolean(s: _Sample) -> Score:
-    shares = _vocabulary_shares(s)
+    shares = s.vocabulary
     distinct = {f for f in s.folded if f in lex.BOOLEAN_WORDS}
     evidence = shares["boolean"]
     if len(distinct) > 6:
@@ -706,7 +716,7 @@ def _score_boolean(s: _Sample) -> Score:
 
 
 def _score_consent(s: _Sample) -> Score:
-    shares = _vocabulary_shares(s)
+    shares = s.vocabulary
     boolean = _score_boolean(s)
     # Plain yes/no values are a flag first; only the header or consent words ("opt-in") make it consent.
     evidence = min(1.0, shares["consent"] + boolean.evidence * 0.9)
@@ -730,7 +740,7 @@ def _score_event_type(s: _Sample) -> Score:
     if len(s.counts) > 60:
         evidence *= 0.5  # event vocabularies are small
     shape = s.share([1.0 if len(v) <= 40 and _HAS_LETTER.search(v) else 0.0 for v in s.values])
-    valid = sum(1 for w in weights if w >= 0.5) / s.n
+    valid = s.share_at_least(weights, 0.5)
     return Score(evidence, shape, valid)
 
 
@@ -746,7 +756,7 @@ class _DateStats(NamedTuple):
 
 def _date_stats(s: _Sample) -> _DateStats:
     weights, years, timed = [], [], 0
-    for value, parts in zip(s.values, s.dates, strict=True):
+    for value, parts, count in zip(s.values, s.dates, s.freq, strict=True):
         if parts is None:
             weights.append(0.0)
             continue
@@ -754,9 +764,9 @@ def _date_stats(s: _Sample) -> _DateStats:
         year = parts.year
         if year > s.today.year and str(year) not in value:
             year -= 100  # a two-digit year read past today ("12/05/58") is a past century's
-        years.append(year)
+        years.extend([year] * count)
         if parts.time and parts.time != "00:00:00":
-            timed += 1
+            timed += count
     if not years:
         return _DateStats(0.0, 0.0, False, 0.0)
     horizon = s.today.year - 10
@@ -818,8 +828,11 @@ class _Text(NamedTuple):
     core_words: int  # words once particles ("de", "le") are set aside
 
 
+_PART_SEPARATORS = str.maketrans({"-": " ", "'": " ", "’": " "})
+
+
 def _parts(token: str) -> list[str]:
-    return [p for p in re.split(r"[-'’]", token) if p]
+    return token.translate(_PART_SEPARATORS).split()
 
 
 def _text_features(value: str, words: list[str]) -> _Text:
@@ -1004,6 +1017,7 @@ def _score_street(s: _Sample) -> Score:
 def _score_customer_number(s: _Sample) -> Score:
     tokens: list[tuple[str, float]] = []
     for value, strong in zip(s.values, s.strong_kind, strict=True):
+        # Per distinct value: (value or "", weight); shares below are weighted by frequency.
         if strong or not _ID_TOKEN.fullmatch(value) or not any(c.isdigit() for c in value):
             tokens.append(("", 0.0))
         elif _UUID.fullmatch(value):
@@ -1012,23 +1026,29 @@ def _score_customer_number(s: _Sample) -> Score:
             tokens.append((value, 1.0))
         else:
             tokens.append((value, 0.5))
-    kept = [v for v, w in tokens if w]
+    kept = [(v, c) for (v, w), c in zip(tokens, s.freq, strict=True) if w]
     if not kept:
         return Score(0.0, 0.0, 0.0)
-    signatures = Counter(signature(v) for v in kept)
-    prefixes = Counter(m.group(0).upper() for v in kept if (m := re.match(r"[A-Za-z]+", v)))
+    total = sum(c for _, c in kept)
+    signatures: Counter[str] = Counter()
+    prefixes: Counter[str] = Counter()
+    lengths: Counter[int] = Counter()
+    for value, count in kept:
+        signatures[signature(value)] += count
+        lengths[len(value)] += count
+        if m := re.match(r"[A-Za-z]+", value):
+            prefixes[m.group(0).upper()] += count
     dominant_signature, top_signature = signatures.most_common(1)[0]
     top_prefix = prefixes.most_common(1)[0][1] if prefixes else 0
-    consistency = max(top_signature, top_prefix) / len(kept)
+    consistency = max(top_signature, top_prefix) / total
     # Lengths of a numbering scheme barely vary; amounts or quantities do.
-    lengths = Counter(len(v) for v in kept)
-    length_share = max(lengths[k] + lengths.get(k + 1, 0) for k in lengths) / len(kept)
+    length_share = max(lengths[k] + lengths.get(k + 1, 0) for k in lengths) / total
     consistency = max(consistency, length_share * 0.9)
     evidence = s.share([w for _, w in tokens]) * (0.5 + 0.5 * consistency) * (0.4 + 0.6 * s.distinct_ratio)
     dominant_prefix = prefixes.most_common(1)[0][0] if prefixes else None
     valid = sum(
-        1
-        for v, w in tokens
+        c
+        for (v, w), c in zip(tokens, s.freq, strict=True)
         if w and (signature(v) == dominant_signature or (dominant_prefix and v.upper().startswith(dominant_prefix)))
     )
     shape = s.share([1.0 if _ID_TOKEN.fullmatch(v) else 0.0 for v in s.values])

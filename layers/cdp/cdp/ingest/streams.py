@@ -1,4 +1,4 @@
-"""Byte-stream plumbing: peeking a sample from a non-seekable stream, gzip, spooling, text decoding.
+"""Byte-stream plumbing: peeking a sample from a non-seekable stream, gzip, spooling, binary sniffing.
 
 Input streams may be non-seekable (an S3 ``StreamingBody`` only offers ``read(n)``), so detection reads a
 sample from the front and :class:`ChainedStream` puts it back in front of the rest. Nothing here reads a
@@ -114,7 +114,7 @@ def _start_position(stream: ReadableStream) -> int | None:
 
 
 class Source:
-    """A caller's stream after sampling: the (decompressed) sample plus the rest, never rewound.
+    """A caller's stream after sampling: the (decompressed) sample, chained back in front of the rest.
 
     Attributes:
         sample: First bytes of the decompressed content (up to 64 KiB).

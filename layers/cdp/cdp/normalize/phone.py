@@ -164,8 +164,12 @@ def _region_for_country_code(cc: str) -> str | None:
     return regions[0]
 
 
+# _fast outcome meaning "invalid, and phonenumbers would say so too": no need to ask it.
+_INVALID = ("", "", "")
+
+
 def _fast(digits: str, international: bool, default_region: str | None) -> tuple[str, str, str] | None:
-    """Fast-path result for a digits-only number, or None when the library must decide."""
+    """Fast-path (E.164, type, region), ``_INVALID``, or None when the library must decide."""
     if international:
         if digits[0] == "0":  # country calling codes never start with 0
             return None
@@ -186,9 +190,16 @@ def _fast(digits: str, international: bool, default_region: str | None) -> tuple
         return None
     national = _national_candidate(rest, rules)
     line_type = _type_of(national, rules)
-    if line_type is None:
+    if line_type is not None:
+        return f"+{rules.country_code}{national}", line_type, region
+    # phonenumbers would reach the same verdict, except when the country code is shared by several
+    # regions (it then tries them all) or for a national number starting with the region's own country
+    # code ("33612345678" in France), which it also tries as international.
+    if _region_for_country_code(rules.country_code) != region:
         return None
-    return f"+{rules.country_code}{national}", line_type, region
+    if not international and rest.startswith(rules.country_code):
+        return None
+    return _INVALID
 
 
 def _slow(s: str, default_region: str | None) -> tuple[str, str, str | None] | None:
@@ -261,6 +272,8 @@ def _normalize_phone(raw: str | None, default_region: str | None) -> Phone:
             international, digits = True, digits[idd:]
         if idd >= 0 and digits:
             fast = _fast(digits, international, region)
+            if fast is _INVALID:
+                return Phone(None, raw, False)
             if fast is not None:
                 return Phone(fast[0], raw, True, fast[1], fast[2])
     elif not any(c.isdigit() for c in s):

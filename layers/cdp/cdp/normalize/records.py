@@ -11,8 +11,9 @@ Conventions for every entity:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -20,6 +21,7 @@ import phonenumbers
 from cdp.normalize._text import clean, is_null_text
 from cdp.normalize.address import normalize_city, normalize_country, normalize_postcode, normalize_street
 from cdp.normalize.company import (
+    Vat,
     normalize_company_name,
     normalize_siren,
     normalize_siret,
@@ -62,45 +64,48 @@ def _coerce(value: object) -> str | None:
     return str(value)
 
 
-def _reader(raw: RawRecord | None) -> Any:
+_EMPTY: dict[str, str | None] = {}
+
+
+def _reader(raw: RawRecord | None) -> Callable[[str], str | None]:
     """A ``get(field) -> str | None`` over the record, tolerant of non-string values and non-mappings."""
-    get = getattr(raw, "get", None)
-    if get is None:
-        return lambda _field: None
-
-    def read(field: str) -> str | None:
-        try:
-            value = get(field)
-        except Exception:  # noqa: BLE001 - an odd mapping must not stop a whole file
-            return None
-        return value if value is None or value.__class__ is str else _coerce(value)
-
-    return read
+    if raw.__class__ is dict:
+        # Fast path: a plain dict of strings/None (what the readers produce) is read directly.
+        for value in raw.values():  # type: ignore[union-attr]
+            if value is not None and value.__class__ is not str:
+                break
+        else:
+            return raw.get  # type: ignore[union-attr]
+    try:
+        items = list(raw.items())  # type: ignore[union-attr]
+        return {str(k): v if v is None or v.__class__ is str else _coerce(v) for k, v in items}.get
+    except Exception:  # noqa: BLE001 - not a mapping: read as empty rather than fail a whole file
+        return _EMPTY.get
 
 
 def _present(value: str | None) -> bool:
-    return value is not None and not value.isspace() and value != ""
-
-
-def _validity(value: str | None, valid: bool) -> bool | None:
-    """None when the source value is absent, else whether it is valid."""
-    return valid if _present(value) else None
+    """Whether a source value is there at all (not None, not empty or blank)."""
+    return value is not None and value != "" and not value.isspace()
 
 
 def _identifier(value: str | None) -> str | None:
     """Free identifiers (customer numbers, references): trimmed, null markers removed, Excel ".0" undone."""
+    if value is None:
+        return None
+    s = value.strip()
+    # Fast path: plain codes ending with a digit ("C00012345") are never null markers.
+    if s and s[-1].isdigit() and s.isprintable() and "  " not in s:
+        return s[:-2] if s.endswith(".0") and s[:-2].isdigit() else s
     s = clean(value)
     if s is None or is_null_text(s):
         return None
-    if s.endswith(".0") and s[:-2].isdigit():
-        return s[:-2]
     return s
 
 
-def _pick_phone(phone_raw: str | None, mobile_raw: str | None, region: str | None) -> Phone:
+def _pick_phone(phone_raw: str | None, mobile_raw: str | None, region: str) -> Phone:
     """The main phone, or the mobile when the main phone is missing or invalid."""
     phone = normalize_phone(phone_raw, region)
-    if phone.valid or not _present(mobile_raw):
+    if phone.valid or mobile_raw is None or not _present(mobile_raw):
         return phone
     mobile = normalize_phone(mobile_raw, region)
     if mobile.valid or not _present(phone_raw):
@@ -117,25 +122,32 @@ def _email_domain(email: Email) -> str | None:
     return normalize_web_domain(email.domain).value
 
 
-def _region(country_value: str | None, default_country: str) -> str:
-    """The record's country when known, else the default (phone region and postcode rules)."""
-    return country_value or default_country
-
-
 def _phone_region(region: str, default_country: str) -> str:
     """Phone default region: the record's country when libphonenumber knows it, else the default."""
     return region if region in phonenumbers.SUPPORTED_REGIONS else default_country
 
 
-def _birth_date(raw: str | None, day_first: bool) -> tuple[date | None, bool]:
+@lru_cache(maxsize=131072)
+def _birth_date(raw: str | None, day_first: bool) -> tuple[date | None, bool | None]:
+    """(birth date, validity): validity None when absent; future or over-130-year dates are invalid."""
+    if raw is None or not _present(raw):
+        return None, None
     parsed = normalize_date(raw, day_first=day_first)
     if parsed.value is None:
         return None, False
+    # Cached per value, so "today" may lag by the life of the process: harmless for birth dates.
     today = date.today()
-    # A birth date in the future or more than 130 years ago is a typo or a placeholder.
     if parsed.value > today or (today - parsed.value).days > _MAX_AGE_DAYS:
         return None, False
     return parsed.value, True
+
+
+def _siren_from_vat(vat: str | None) -> str | None:
+    """The SIREN inside a valid French VAT number ("FR" + 2-digit key + SIREN)."""
+    return vat[4:] if vat is not None and vat.startswith("FR") and len(vat) == 13 else None
+
+
+_NO_VAT = Vat(None, None, False)
 
 
 def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
@@ -151,17 +163,17 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
     Returns:
         A dict with exactly the CONTACT_FIELDS_SCHEMA keys. ``phone`` comes from ``mobile`` when the
         main phone is missing or invalid (``phone_raw`` is then the mobile's raw value). When names were
-        split from ``full_name``, ``first_name_raw``/``last_name_raw`` hold the raw full name.
+        split from ``full_name``, ``first_name_raw``/``last_name_raw`` hold the raw full name. The SIREN
+        comes from the siren field, else from a valid SIRET, else from a valid French VAT number.
     """
     get = _reader(raw)
     country_raw = get("country")
     country = normalize_country(country_raw)
-    region = _region(country.value, default_country)
+    region = country.value or default_country
     name = normalize_person_name(get("first_name"), get("last_name"), get("full_name"), get("civility"))
     email_raw = get("email")
     email = normalize_email(email_raw)
-    phone_raw, mobile_raw = get("phone"), get("mobile")
-    phone = _pick_phone(phone_raw, mobile_raw, _phone_region(region, default_country))
+    phone = _pick_phone(get("phone"), get("mobile"), _phone_region(region, default_country))
     street = normalize_street(get("street"))
     postcode_raw = get("postcode")
     postcode = normalize_postcode(postcode_raw, region)
@@ -171,8 +183,10 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
     company = normalize_company_name(get("company_name"))
     siret_raw = get("siret")
     siret = normalize_siret(siret_raw)
-    vat = normalize_vat(get("vat"))
-    siren = normalize_siren(get("siren")).value or siret.siren or _siren_from_vat(vat.value)
+    vat_raw = get("vat")
+    vat = _NO_VAT if vat_raw is None else normalize_vat(vat_raw)
+    siren_raw = get("siren")
+    siren = None if siren_raw is None else normalize_siren(siren_raw).value
     return {
         "civility": name.civility,
         "first_name": name.first_name,
@@ -184,34 +198,34 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
         "names_swapped": name.swapped,
         "email": email.value,
         "email_raw": email_raw,
-        "email_valid": _validity(email_raw, email.valid),
+        "email_valid": email.valid if _present(email_raw) else None,
         "email_key": email.key,
         "email_is_role": email.is_role if email.valid else None,
         "email_suggestion": email.suggestion,
         "phone": phone.value,
         "phone_raw": phone.raw,
-        "phone_valid": _validity(phone.raw, phone.valid),
+        "phone_valid": phone.valid if _present(phone.raw) else None,
         "phone_type": phone.type,
         "street": street.value,
         "street_raw": street.raw,
         "postcode": postcode.value,
         "postcode_raw": postcode_raw,
-        "postcode_valid": _validity(postcode_raw, postcode.valid),
+        "postcode_valid": postcode.valid if _present(postcode_raw) else None,
         "city": city.value,
         "city_raw": city.raw,
         "country": country.value,
         "country_raw": country_raw,
         "birth_date": birth,
         "birth_date_raw": birth_raw,
-        "birth_date_valid": _validity(birth_raw, birth_valid),
+        "birth_date_valid": birth_valid,
         "company_name": company.value,
         "company_name_raw": company.raw,
         "company_key": company.key,
         "legal_form": company.legal_form,
         "siret": siret.value,
         "siret_raw": siret_raw,
-        "siret_valid": _validity(siret_raw, siret.valid),
-        "siren": siren,
+        "siret_valid": siret.valid if _present(siret_raw) else None,
+        "siren": siren or siret.siren or _siren_from_vat(vat.value),
         "vat": vat.value,
         "web_domain": _email_domain(email),
         "customer_number": _identifier(get("customer_number")),
@@ -219,11 +233,6 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
         "account_ref": _identifier(get("account_ref")),
         "updated_at": normalize_datetime(get("updated_at"), day_first=day_first),
     }
-
-
-def _siren_from_vat(vat: str | None) -> str | None:
-    """The SIREN inside a valid French VAT number ("FR" + 2-digit key + SIREN)."""
-    return vat[4:] if vat is not None and vat.startswith("FR") and len(vat) == 13 else None
 
 
 def normalize_account(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
@@ -241,7 +250,7 @@ def normalize_account(raw: RawRecord, *, default_country: str = "FR", day_first:
     """
     get = _reader(raw)
     country = normalize_country(get("country"))
-    region = _region(country.value, default_country)
+    region = country.value or default_country
     company = normalize_company_name(get("company_name"))
     siret_raw, siren_raw, vat_raw = get("siret"), get("siren"), get("vat")
     siret = normalize_siret(siret_raw)
@@ -264,17 +273,17 @@ def normalize_account(raw: RawRecord, *, default_country: str = "FR", day_first:
         "legal_form": company.legal_form,
         "siret": siret.value,
         "siret_raw": siret_raw,
-        "siret_valid": _validity(siret_raw, siret.valid),
+        "siret_valid": siret.valid if _present(siret_raw) else None,
         "siren": siren_value,
         "siren_valid": siren_valid,
         "vat": vat.value,
         "vat_raw": vat_raw,
-        "vat_valid": _validity(vat_raw, vat.valid),
+        "vat_valid": vat.valid if _present(vat_raw) else None,
         "web_domain": web_domain,
         "email": email.value,
-        "email_valid": _validity(email_raw, email.valid),
+        "email_valid": email.valid if _present(email_raw) else None,
         "phone": phone.value,
-        "phone_valid": _validity(phone_raw, phone.valid),
+        "phone_valid": phone.valid if _present(phone_raw) else None,
         "street": normalize_street(get("street")).value,
         "postcode": normalize_postcode(get("postcode"), region).value,
         "city": normalize_city(get("city")).value,
