@@ -6,7 +6,6 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from cdp.observability import logger, metrics, tracer
 from cdp.services import bootstrap
 from cdp.services.staging import stage_object
@@ -22,7 +21,10 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     for record in event.records:
         report = stage_object(
             # S3 sends keys URL-encoded ("a+b.csv" for "a b.csv").
-            bootstrap.store(), bootstrap.catalog(), settings.buckets, unquote_plus(record.s3.get_object.key),
+            bootstrap.store(),
+            bootstrap.catalog(),
+            settings.buckets,
+            unquote_plus(record.s3.get_object.key),
             record.s3.get_object.version_id,
         )
         logger.info("object staged", extra=report.to_dict())

@@ -15,7 +15,6 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from cdp.observability import logger, tracer
 from cdp.services import bootstrap
 from cdp.services.ingest_api import InvalidBatch, land_batch
@@ -30,20 +29,27 @@ def _problem(status: int, body: dict[str, Any]) -> Response:
 
 
 def _land(source: str, body: str, content_type: str, request_id: str) -> dict[str, Any]:
-    accepted = land_batch(bootstrap.store(), bootstrap.settings().landing_bucket, source, body, content_type,
-                          request_id)
+    accepted = land_batch(
+        bootstrap.store(), bootstrap.settings().landing_bucket, source, body, content_type, request_id
+    )
     return {"source": accepted.source, "key": accepted.key, "records": accepted.records}
 
 
-def _land_once(idempotency_key: str, source: str, body: str, content_type: str, request_id: str) -> dict[str, Any]:
+def _land_once(
+    idempotency_key: str, source: str, body: str, content_type: str, request_id: str
+) -> dict[str, Any]:
     table = bootstrap.settings().idempotency_table
     if not table:
         raise RuntimeError("IDEMPOTENCY_TABLE is not set")
-    config = IdempotencyConfig(event_key_jmespath="[key, source]", payload_validation_jmespath="body_sha256",
-                               expires_after_seconds=24 * 3600)
+    config = IdempotencyConfig(
+        event_key_jmespath="[key, source]",
+        payload_validation_jmespath="body_sha256",
+        expires_after_seconds=24 * 3600,
+    )
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=DynamoDBPersistenceLayer(table),
-                         config=config)
+    @idempotent_function(
+        data_keyword_argument="request", persistence_store=DynamoDBPersistenceLayer(table), config=config
+    )
     def land(request: dict[str, str]) -> dict[str, Any]:
         return _land(source, body, content_type, request_id)
 
@@ -57,19 +63,30 @@ def _land_once(idempotency_key: str, source: str, body: str, content_type: str, 
 def post_records(source: str) -> Response:
     event = app.current_event
     body = event.decoded_body or ""
-    content_type = event.headers.get("content-type") or event.headers.get("Content-Type") or "application/json"
+    content_type = (
+        event.headers.get("content-type") or event.headers.get("Content-Type") or "application/json"
+    )
     request_id = event.request_context.request_id
     key = event.headers.get("idempotency-key") or event.headers.get("Idempotency-Key")
     try:
-        result = _land_once(key, source, body, content_type, request_id) if key else _land(
-            source, body, content_type, request_id
+        result = (
+            _land_once(key, source, body, content_type, request_id)
+            if key
+            else _land(source, body, content_type, request_id)
         )
     except InvalidBatch as error:
         return _problem(400, error.problem(event.path))
     except IdempotencyValidationError:
-        return _problem(422, {"type": "about:blank", "title": "Idempotency-Key reused", "status": 422,
-                              "detail": "this Idempotency-Key was already used with a different body",
-                              "instance": event.path})
+        return _problem(
+            422,
+            {
+                "type": "about:blank",
+                "title": "Idempotency-Key reused",
+                "status": 422,
+                "detail": "this Idempotency-Key was already used with a different body",
+                "instance": event.path,
+            },
+        )
     logger.info("batch landed", extra=result)
     return Response(status_code=202, content_type="application/json", body=result)
 

@@ -5,7 +5,6 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from cdp.events import DeliveryEvent
 from cdp.observability import logger, metrics, tracer
 from cdp.services import bootstrap
@@ -18,7 +17,11 @@ from cdp.services.activation import publish_delivery
 @event_parser(model=DeliveryEvent)
 def lambda_handler(event: DeliveryEvent, context: LambdaContext) -> dict[str, Any]:
     result = publish_delivery(
-        bootstrap.lake(), bootstrap.transport(), bootstrap.webhook_secret(), event.run_id, event.segment,
+        bootstrap.lake(),
+        bootstrap.transport(),
+        bootstrap.webhook_secret(),
+        event.run_id,
+        event.segment,
         event.destination,
     )
     metrics.add_metric("RecordsDelivered", MetricUnit.Count, result["delivered_records"])

@@ -4,7 +4,6 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from cdp.events import RunEvent
 from cdp.observability import logger, tracer
 from cdp.services import bootstrap

@@ -11,14 +11,15 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
-
 from cdp.services import bootstrap
 from cdp.tables import ALL_TABLES, hive_type
+from moto import mock_aws
 
 ROOT = Path(__file__).resolve().parents[2]
-BUCKETS = {role: f"cdp-{role}-123456789012-eu-west-1" for role in ("landing", "staging", "curated", "quarantine",
-                                                                     "config")}
+BUCKETS = {
+    role: f"cdp-{role}-123456789012-eu-west-1"
+    for role in ("landing", "staging", "curated", "quarantine", "config")
+}
 DATABASE = "cdp_cdp"
 
 
@@ -69,21 +70,32 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         glue.create_database(DatabaseInput={"Name": DATABASE})
         for table in ALL_TABLES:
             zone_bucket = BUCKETS[table.zone.value]
-            glue.create_table(DatabaseName=DATABASE, TableInput={
-                "Name": table.name,
-                "PartitionKeys": [{"Name": k, "Type": "string"} for k in table.partition_keys],
-                "StorageDescriptor": {
-                    "Location": f"s3://{zone_bucket}/{table.prefix}/",
-                    "Columns": [{"Name": f.name, "Type": hive_type(f.type)} for f in table.schema
-                                if f.name not in table.partition_keys],
+            glue.create_table(
+                DatabaseName=DATABASE,
+                TableInput={
+                    "Name": table.name,
+                    "PartitionKeys": [{"Name": k, "Type": "string"} for k in table.partition_keys],
+                    "StorageDescriptor": {
+                        "Location": f"s3://{zone_bucket}/{table.prefix}/",
+                        "Columns": [
+                            {"Name": f.name, "Type": hive_type(f.type)}
+                            for f in table.schema
+                            if f.name not in table.partition_keys
+                        ],
+                    },
                 },
-            })
+            )
         boto3.client("dynamodb").create_table(
-            TableName="idempotency", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST",
+            TableName="idempotency",
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
         )
         for path in (ROOT / "config").rglob("*.yaml"):
-            s3.put_object(Bucket=BUCKETS["config"], Key=path.relative_to(ROOT / "config").as_posix(),
-                          Body=path.read_bytes())
+            s3.put_object(
+                Bucket=BUCKETS["config"],
+                Key=path.relative_to(ROOT / "config").as_posix(),
+                Body=path.read_bytes(),
+            )
         yield {"s3": s3, "glue": glue}
     bootstrap.reset()

@@ -42,12 +42,15 @@ def test_ingest_bad_record_gets_a_problem_document(aws, handler, event, context)
 
 def test_catalog_stages_and_quarantines_a_landed_file(aws, handler, event, context) -> None:
     # Given a CRM export in the landing bucket (the event's key is URL-encoded, as S3 sends it)
-    csv = ("Code client;Prénom;Nom;E-mail;Téléphone;CP\r\n"
-           "C1;Marie;DUPONT;marie.dupont@orange.fr;06 12 34 56 78;1000\r\n"
-           "C2;;;;;\r\n"
-           "C3;Jean;Martin;jean@free.fr;0612345679;75011;extra\r\n")
-    aws["s3"].put_object(Bucket="cdp-landing-123456789012-eu-west-1", Key="crm/contacts test.csv",
-                         Body=csv.encode("cp1252"))
+    csv = (
+        "Code client;Prénom;Nom;E-mail;Téléphone;CP\r\n"
+        "C1;Marie;DUPONT;marie.dupont@orange.fr;06 12 34 56 78;1000\r\n"
+        "C2;;;;;\r\n"
+        "C3;Jean;Martin;jean@free.fr;0612345679;75011;extra\r\n"
+    )
+    aws["s3"].put_object(
+        Bucket="cdp-landing-123456789012-eu-west-1", Key="crm/contacts test.csv", Body=csv.encode("cp1252")
+    )
     # When the catalog function handles the notification
     result = handler("catalog").lambda_handler(event("s3_object_created"), context)
     # Then one row is staged and two are quarantined with their reasons

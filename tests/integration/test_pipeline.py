@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from cdp.local.demo import DemoResult, run_demo
 from cdp.model import GOLDEN_CONTACT_SCHEMA
 
@@ -56,7 +55,9 @@ def test_an_idempotent_api_retry_lands_once(demo: DemoResult) -> None:
 
 def test_golden_contacts_match_the_known_people(demo: DemoResult) -> None:
     # The customer ids of every source record, from the exported xref snapshot
-    xref = pq.read_table(next(demo.lake.glob("cdp-curated-*/xref_contact/run_id=run-0001/*.parquet"))).to_pylist()
+    xref = pq.read_table(
+        next(demo.lake.glob("cdp-curated-*/xref_contact/run_id=run-0001/*.parquet"))
+    ).to_pylist()
     predicted: dict[str, set[str]] = {}
     truth: dict[str, set[str]] = {}
     for row in xref:

@@ -14,7 +14,12 @@ from cdp.segments import membership_delta
 def test_membership_delta() -> None:
     delta = membership_delta(["a", "b", "c"], ["b", "c", "d"])
     assert (delta.entered, delta.stayed, delta.exited, delta.size) == (["d"], ["b", "c"], ["a"], 3)
-    assert delta.rows("s", "r1")[0] == {"segment": "s", "customer_id": "d", "status": "entered", "run_id": "r1"}
+    assert delta.rows("s", "r1")[0] == {
+        "segment": "s",
+        "customer_id": "d",
+        "status": "entered",
+        "run_id": "r1",
+    }
 
 
 def test_batches_have_stable_idempotency_keys() -> None:
@@ -36,15 +41,24 @@ def _deliver(transport: ScriptedTransport, batches: int = 1, attempts: int = 4) 
         now[0] += seconds
 
     planned = plan_batches("seg", "dest", "run", "add", [{"customer_id": str(i)} for i in range(batches)], 1)
-    report = deliver(planned, url="http://hook", secret="k", transport=transport,
-                     policy=RetryPolicy(max_attempts=attempts), bucket=TokenBucket(100, 100, lambda: now[0]),
-                     sleep=sleep, clock=lambda: now[0], rng=random.Random(0))
+    report = deliver(
+        planned,
+        url="http://hook",
+        secret="k",
+        transport=transport,
+        policy=RetryPolicy(max_attempts=attempts),
+        bucket=TokenBucket(100, 100, lambda: now[0]),
+        sleep=sleep,
+        clock=lambda: now[0],
+        rng=random.Random(0),
+    )
     return report, sleeps
 
 
 def test_429_then_200_delivers_once_honouring_retry_after() -> None:
-    transport = ScriptedTransport(lambda n, _b: HttpResponse(429, {"Retry-After": "3"}, b"") if n == 1
-                                  else HttpResponse(200, {}, b""))
+    transport = ScriptedTransport(
+        lambda n, _b: HttpResponse(429, {"Retry-After": "3"}, b"") if n == 1 else HttpResponse(200, {}, b"")
+    )
     report, sleeps = _deliver(transport)
     assert (report.delivered_batches, report.attempts, report.failed) == (1, 2, [])
     assert 3.0 in sleeps
@@ -53,8 +67,9 @@ def test_429_then_200_delivers_once_honouring_retry_after() -> None:
 
 
 def test_a_500_storm_fails_the_batch_after_the_attempts_and_others_go_on() -> None:
-    transport = ScriptedTransport(lambda n, body: HttpResponse(500, {}, b"") if b'"batch":0' in body
-                                  else HttpResponse(200, {}, b""))
+    transport = ScriptedTransport(
+        lambda n, body: HttpResponse(500, {}, b"") if b'"batch":0' in body else HttpResponse(200, {}, b"")
+    )
     report, _ = _deliver(transport, batches=2, attempts=3)
     assert report.delivered_batches == 1
     assert report.failed[0]["reason"] == "HTTP 500 after 3 attempts"

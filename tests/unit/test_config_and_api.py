@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cdp.adapters.memory import MemoryObjectStore
 from cdp.config import ConfigError, parse_destination, parse_segment, parse_source
 from cdp.services.ingest_api import InvalidBatch, land_batch, parse_records
@@ -25,7 +24,10 @@ def test_every_shipped_config_parses() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name: crm\nentity: contact\nmapping: {A: shoe_size}", "mapping: Value error, unknown canonical field"),
+        (
+            "name: crm\nentity: contact\nmapping: {A: shoe_size}",
+            "mapping: Value error, unknown canonical field",
+        ),
         ("name: crm\nentity: person\nmapping: {}", "entity"),
         ("- a list", "expected a mapping"),
         ("name: [", "not valid YAML"),

@@ -27,8 +27,11 @@ def test_valid_values_win_then_trust_then_recency() -> None:
 
 
 def test_frequent_and_complete_rules() -> None:
-    records = [_record("a", "1", 1, OLD, first_name="Jean"), _record("b", "2", 1, OLD, first_name="Jean-Marc"),
-               _record("c", "3", 1, OLD, first_name="Jean")]
+    records = [
+        _record("a", "1", 1, OLD, first_name="Jean"),
+        _record("b", "2", 1, OLD, first_name="Jean-Marc"),
+        _record("c", "3", 1, OLD, first_name="Jean"),
+    ]
     assert choose(records, "first_name", ("frequent",))[0]["first_name"] == "Jean"
     assert choose(records, "first_name", ("complete",))[0]["first_name"] == "Jean-Marc"
     assert choose([_record("a", "1", 1, OLD, first_name=None)], "first_name", ("trust",)) is None
@@ -36,34 +39,96 @@ def test_frequent_and_complete_rules() -> None:
 
 def test_golden_record_keeps_address_together_and_lineage() -> None:
     records = [
-        _record("crm", "1", 1, OLD, first_name="Marie", street="1 rue A", postcode="75011", city="Paris",
-                email="m@x.fr", email_valid=True, phone="+33612345678", phone_valid=True),
-        _record("web", "9", 3, NEW, first_name="marie", street="9 rue B", postcode="69003", city=None,
-                email="m2@x.fr", email_valid=True, phone=None, phone_valid=None),
+        _record(
+            "crm",
+            "1",
+            1,
+            OLD,
+            first_name="Marie",
+            street="1 rue A",
+            postcode="75011",
+            city="Paris",
+            email="m@x.fr",
+            email_valid=True,
+            phone="+33612345678",
+            phone_valid=True,
+        ),
+        _record(
+            "web",
+            "9",
+            3,
+            NEW,
+            first_name="marie",
+            street="9 rue B",
+            postcode="69003",
+            city=None,
+            email="m2@x.fr",
+            email_valid=True,
+            phone=None,
+            phone_valid=None,
+        ),
     ]
     golden = build_golden(records, CONTACT_RULES)
     assert golden["first_name"] == "Marie"  # most trusted source
-    assert (golden["street"], golden["postcode"], golden["city"]) == ("9 rue B", "69003", None)  # most recent address
+    assert (golden["street"], golden["postcode"], golden["city"]) == (
+        "9 rue B",
+        "69003",
+        None,
+    )  # most recent address
     assert golden["emails"] == ["m@x.fr", "m2@x.fr"] and golden["email"] == "m@x.fr"
     assert golden["sources"] == ["crm", "web"] and golden["record_count"] == 2
     lineage = {item["attribute"]: item for item in golden["lineage"]}
-    assert lineage["first_name"] == {"attribute": "first_name", "value": "Marie", "source": "crm",
-                                     "source_id": "1", "rule": "trust"}
+    assert lineage["first_name"] == {
+        "attribute": "first_name",
+        "value": "Marie",
+        "source": "crm",
+        "source_id": "1",
+        "rule": "trust",
+    }
     assert lineage["postcode"]["rule"] == "address of the same record"
 
 
 def test_contacts_attach_to_accounts_by_the_strongest_evidence() -> None:
     accounts = [
-        {"source": "erp", "source_id": "E1", "account_id": "A-1", "siret": "73282932000074", "siret_valid": True,
-         "siren": "732829320", "siren_valid": True, "web_domain": "acme.fr"},
-        {"source": "erp", "source_id": "E2", "account_id": "A-2", "siret": None, "siret_valid": None,
-         "siren": None, "siren_valid": None, "web_domain": "nova.fr"},
+        {
+            "source": "erp",
+            "source_id": "E1",
+            "account_id": "A-1",
+            "siret": "73282932000074",
+            "siret_valid": True,
+            "siren": "732829320",
+            "siren_valid": True,
+            "web_domain": "acme.fr",
+        },
+        {
+            "source": "erp",
+            "source_id": "E2",
+            "account_id": "A-2",
+            "siret": None,
+            "siret_valid": None,
+            "siren": None,
+            "siren_valid": None,
+            "web_domain": "nova.fr",
+        },
     ]
     contacts = [
-        {"source": "crm", "source_id": "1", "customer_id": "C-1", "siret": "73282932000074", "siret_valid": True,
-         "email": "x@nova.fr", "email_valid": True},
+        {
+            "source": "crm",
+            "source_id": "1",
+            "customer_id": "C-1",
+            "siret": "73282932000074",
+            "siret_valid": True,
+            "email": "x@nova.fr",
+            "email_valid": True,
+        },
         {"source": "crm", "source_id": "2", "customer_id": "C-2", "email": "y@nova.fr", "email_valid": True},
-        {"source": "crm", "source_id": "3", "customer_id": "C-3", "email": "z@gmail.com", "email_valid": True},
+        {
+            "source": "crm",
+            "source_id": "3",
+            "customer_id": "C-3",
+            "email": "z@gmail.com",
+            "email_valid": True,
+        },
     ]
     links = link_contacts_to_accounts(contacts, accounts)
     assert links == [
@@ -74,11 +139,15 @@ def test_contacts_attach_to_accounts_by_the_strongest_evidence() -> None:
 
 def test_metrics_recency_frequency_monetary() -> None:
     as_of = datetime(2026, 11, 23, tzinfo=UTC)
-    tx = [{"customer_id": "C-1", "amount": 10.5, "occurred_at": datetime(2026, 11, 13, tzinfo=UTC)},
-          {"customer_id": "C-1", "amount": 20.0, "occurred_at": datetime(2026, 1, 1, tzinfo=UTC)},
-          {"customer_id": None, "amount": 99.0, "occurred_at": as_of}]
-    events = [{"customer_id": "C-1", "event_type": "click", "occurred_at": as_of},
-              {"customer_id": "C-2", "event_type": "open", "occurred_at": as_of}]
+    tx = [
+        {"customer_id": "C-1", "amount": 10.5, "occurred_at": datetime(2026, 11, 13, tzinfo=UTC)},
+        {"customer_id": "C-1", "amount": 20.0, "occurred_at": datetime(2026, 1, 1, tzinfo=UTC)},
+        {"customer_id": None, "amount": 99.0, "occurred_at": as_of},
+    ]
+    events = [
+        {"customer_id": "C-1", "event_type": "click", "occurred_at": as_of},
+        {"customer_id": "C-2", "event_type": "open", "occurred_at": as_of},
+    ]
     rows = {r["customer_id"]: r for r in customer_metrics(["C-1", "C-2"], tx, events, as_of)}
     assert (rows["C-1"]["orders"], rows["C-1"]["revenue"], rows["C-1"]["recency_days"]) == (2, 30.5, 10)
     assert rows["C-1"]["email_clicks"] == 1 and rows["C-2"]["email_opens"] == 1 and rows["C-2"]["orders"] == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pyarrow as pa
-
 from cdp.resolve import CONTACT_SETTINGS, resolve_records
 from cdp.resolve.blocking import candidate_pairs
 from cdp.resolve.cluster import cluster
@@ -30,8 +29,12 @@ def test_blocking_pairs_records_sharing_a_key_and_skips_oversized_blocks() -> No
 
 
 def test_string_comparison_levels() -> None:
-    levels = (Level("exact", 0.9, 0.01), Level("close", 0.05, 0.01), Level("fuzzy", 0.03, 0.03),
-              Level("different", 0.02, 0.95))
+    levels = (
+        Level("exact", 0.9, 0.01),
+        Level("close", 0.05, 0.01),
+        Level("fuzzy", 0.03, 0.03),
+        Level("different", 0.02, 0.95),
+    )
     name = Comparison("first_name_key", "string", levels)
     assert compare(name, "marie", "marie").name == "exact"
     assert compare(name, "marie", "maria").name == "close"
@@ -41,8 +44,11 @@ def test_string_comparison_levels() -> None:
 
 
 def test_date_comparison_sees_day_month_swaps() -> None:
-    dates = Comparison("birth_date", "date", (Level("exact", 0.9, 0.01), Level("partial", 0.05, 0.01),
-                                              Level("different", 0.05, 0.98)))
+    dates = Comparison(
+        "birth_date",
+        "date",
+        (Level("exact", 0.9, 0.01), Level("partial", 0.05, 0.01), Level("different", 0.05, 0.98)),
+    )
     assert compare(dates, "1985-03-12", "1985-12-03").name == "partial"
     assert compare(dates, "1985-03-12", "1990-03-12").name == "different"
 
@@ -60,22 +66,48 @@ def test_clustering_size_guard() -> None:
 
 
 def test_engine_merges_variants_and_keeps_a_household_apart() -> None:
-    table = _contacts([
-        {"source": "crm", "source_id": "1", "first_name_key": "marie", "last_name_key": "dupont",
-         "email_key": "marie.dupont@orange.fr", "phone": "+33612345678", "postcode": "75011",
-         "birth_date": date(1980, 1, 2), "street": "12 rue Pasteur"},
-        {"source": "web", "source_id": "w1", "first_name_key": "maire", "last_name_key": "dupont",
-         "email_key": "marie.dupont@orange.fr", "phone": "+33612345678", "postcode": "75011",
-         "birth_date": None, "street": None},
-        # Her husband: same surname, address and landline, another first name and birth date.
-        {"source": "crm", "source_id": "2", "first_name_key": "jean", "last_name_key": "dupont",
-         "email_key": "jean.dupont@free.fr", "phone": "+33143000000", "postcode": "75011",
-         "birth_date": date(1978, 6, 30), "street": "12 rue Pasteur"},
-    ])
+    table = _contacts(
+        [
+            {
+                "source": "crm",
+                "source_id": "1",
+                "first_name_key": "marie",
+                "last_name_key": "dupont",
+                "email_key": "marie.dupont@orange.fr",
+                "phone": "+33612345678",
+                "postcode": "75011",
+                "birth_date": date(1980, 1, 2),
+                "street": "12 rue Pasteur",
+            },
+            {
+                "source": "web",
+                "source_id": "w1",
+                "first_name_key": "maire",
+                "last_name_key": "dupont",
+                "email_key": "marie.dupont@orange.fr",
+                "phone": "+33612345678",
+                "postcode": "75011",
+                "birth_date": None,
+                "street": None,
+            },
+            # Her husband: same surname, address and landline, another first name and birth date.
+            {
+                "source": "crm",
+                "source_id": "2",
+                "first_name_key": "jean",
+                "last_name_key": "dupont",
+                "email_key": "jean.dupont@free.fr",
+                "phone": "+33143000000",
+                "postcode": "75011",
+                "birth_date": date(1978, 6, 30),
+                "street": "12 rue Pasteur",
+            },
+        ]
+    )
     resolution = resolve_records(table, CONTACT_SETTINGS)
     assert resolution.ids[0] == resolution.ids[1] != resolution.ids[2]
     assert resolution.entity_count == 2
-    link = next(l for l in resolution.links if (l.left, l.right) == (0, 1))
+    link = next(x for x in resolution.links if (x.left, x.right) == (0, 1))
     fields = {f["field"]: f["level"] for f in link.explanation["fields"]}
     assert fields["email_key"] == "exact" and fields["first_name_key"] in {"close", "fuzzy"}
     assert link.explanation["total"] == round(link.match_weight, 3)
@@ -83,10 +115,24 @@ def test_engine_merges_variants_and_keeps_a_household_apart() -> None:
 
 def test_ids_are_stable_for_unchanged_input_and_invalid_identifiers_are_no_evidence() -> None:
     rows = [
-        {"source": "a", "source_id": "1", "first_name_key": "luc", "last_name_key": "petit",
-         "email_key": "x@y.fr", "email_valid": False, "phone": None},
-        {"source": "b", "source_id": "9", "first_name_key": "anne", "last_name_key": "roux",
-         "email_key": "x@y.fr", "email_valid": False, "phone": None},
+        {
+            "source": "a",
+            "source_id": "1",
+            "first_name_key": "luc",
+            "last_name_key": "petit",
+            "email_key": "x@y.fr",
+            "email_valid": False,
+            "phone": None,
+        },
+        {
+            "source": "b",
+            "source_id": "9",
+            "first_name_key": "anne",
+            "last_name_key": "roux",
+            "email_key": "x@y.fr",
+            "email_valid": False,
+            "phone": None,
+        },
     ]
     first = resolve_records(_contacts(rows), CONTACT_SETTINGS)
     again = resolve_records(_contacts(list(reversed(rows))), CONTACT_SETTINGS)
@@ -95,11 +141,24 @@ def test_ids_are_stable_for_unchanged_input_and_invalid_identifiers_are_no_evide
 
 
 def test_deterministic_rule_links_same_customer_number_in_one_source() -> None:
-    table = _contacts([
-        {"source": "crm", "source_id": "1", "first_name_key": "paul", "last_name_key": "roux", "customer_number": "F1"},
-        {"source": "crm", "source_id": "2", "first_name_key": "p", "last_name_key": "roux-martin",
-         "customer_number": "F1"},
-    ])
+    table = _contacts(
+        [
+            {
+                "source": "crm",
+                "source_id": "1",
+                "first_name_key": "paul",
+                "last_name_key": "roux",
+                "customer_number": "F1",
+            },
+            {
+                "source": "crm",
+                "source_id": "2",
+                "first_name_key": "p",
+                "last_name_key": "roux-martin",
+                "customer_number": "F1",
+            },
+        ]
+    )
     resolution = resolve_records(table, CONTACT_SETTINGS)
     assert resolution.entity_count == 1
     assert resolution.links[0].rule == "same customer number in one source"

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cdp.local.deployer import DeployError, deployment_order, translate
 from cdp.tools.glue_template import render_all
 
@@ -42,8 +41,11 @@ def test_every_function_folder_has_a_handler() -> None:
 
 
 def test_deployment_order_follows_references_and_reports_cycles() -> None:
-    resources = {"B": {"Properties": {"X": {"Ref": "A"}}}, "A": {"Properties": {}},
-                 "C": {"DependsOn": "B", "Properties": {"Y": {"Fn::Sub": "${A.Arn}"}}}}
+    resources = {
+        "B": {"Properties": {"X": {"Ref": "A"}}},
+        "A": {"Properties": {}},
+        "C": {"DependsOn": "B", "Properties": {"Y": {"Fn::Sub": "${A.Arn}"}}},
+    }
     assert deployment_order(resources) == ["A", "B", "C"]
     with pytest.raises(DeployError, match="circular"):
         deployment_order({"A": {"Properties": {"X": {"Ref": "B"}}}, "B": {"Properties": {"X": {"Ref": "A"}}}})

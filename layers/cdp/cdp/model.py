@@ -26,19 +26,64 @@ class Entity(StrEnum):
 # names before normalization; normalizers read them as optional strings.
 CANONICAL_FIELDS: dict[Entity, tuple[str, ...]] = {
     Entity.CONTACT: (
-        "source_id", "civility", "first_name", "last_name", "full_name", "email", "phone", "mobile",
-        "street", "postcode", "city", "country", "birth_date", "company_name", "siret", "siren", "vat",
-        "customer_number", "email_opt_in", "updated_at", "account_ref",
+        "source_id",
+        "civility",
+        "first_name",
+        "last_name",
+        "full_name",
+        "email",
+        "phone",
+        "mobile",
+        "street",
+        "postcode",
+        "city",
+        "country",
+        "birth_date",
+        "company_name",
+        "siret",
+        "siren",
+        "vat",
+        "customer_number",
+        "email_opt_in",
+        "updated_at",
+        "account_ref",
     ),
     Entity.ACCOUNT: (
-        "source_id", "company_name", "siret", "siren", "vat", "website", "email", "phone", "street",
-        "postcode", "city", "country", "updated_at",
+        "source_id",
+        "company_name",
+        "siret",
+        "siren",
+        "vat",
+        "website",
+        "email",
+        "phone",
+        "street",
+        "postcode",
+        "city",
+        "country",
+        "updated_at",
     ),
     Entity.TRANSACTION: (
-        "source_id", "customer_ref", "email", "phone", "amount", "currency", "occurred_at", "channel",
+        "source_id",
+        "customer_ref",
+        "email",
+        "phone",
+        "amount",
+        "currency",
+        "occurred_at",
+        "channel",
     ),
     Entity.EVENT: ("source_id", "customer_ref", "email", "event_type", "occurred_at", "channel", "url"),
-    Entity.CONSENT: ("source_id", "customer_ref", "email", "phone", "channel", "purpose", "granted", "occurred_at"),
+    Entity.CONSENT: (
+        "source_id",
+        "customer_ref",
+        "email",
+        "phone",
+        "channel",
+        "purpose",
+        "granted",
+        "occurred_at",
+    ),
 }
 
 # Columns every staged row carries, whatever its entity, added by the staging service (not normalizers).
@@ -60,19 +105,44 @@ _B = pa.bool_()
 CONTACT_FIELDS_SCHEMA = pa.schema(
     [
         ("civility", _S),
-        ("first_name", _S), ("first_name_raw", _S), ("first_name_key", _S),
-        ("last_name", _S), ("last_name_raw", _S), ("last_name_key", _S),
+        ("first_name", _S),
+        ("first_name_raw", _S),
+        ("first_name_key", _S),
+        ("last_name", _S),
+        ("last_name_raw", _S),
+        ("last_name_key", _S),
         ("names_swapped", _B),
-        ("email", _S), ("email_raw", _S), ("email_valid", _B), ("email_key", _S),
-        ("email_is_role", _B), ("email_suggestion", _S),
-        ("phone", _S), ("phone_raw", _S), ("phone_valid", _B), ("phone_type", _S),
-        ("street", _S), ("street_raw", _S),
-        ("postcode", _S), ("postcode_raw", _S), ("postcode_valid", _B),
-        ("city", _S), ("city_raw", _S),
-        ("country", _S), ("country_raw", _S),
-        ("birth_date", pa.date32()), ("birth_date_raw", _S), ("birth_date_valid", _B),
-        ("company_name", _S), ("company_name_raw", _S), ("company_key", _S), ("legal_form", _S),
-        ("siret", _S), ("siret_raw", _S), ("siret_valid", _B), ("siren", _S), ("vat", _S),
+        ("email", _S),
+        ("email_raw", _S),
+        ("email_valid", _B),
+        ("email_key", _S),
+        ("email_is_role", _B),
+        ("email_suggestion", _S),
+        ("phone", _S),
+        ("phone_raw", _S),
+        ("phone_valid", _B),
+        ("phone_type", _S),
+        ("street", _S),
+        ("street_raw", _S),
+        ("postcode", _S),
+        ("postcode_raw", _S),
+        ("postcode_valid", _B),
+        ("city", _S),
+        ("city_raw", _S),
+        ("country", _S),
+        ("country_raw", _S),
+        ("birth_date", pa.date32()),
+        ("birth_date_raw", _S),
+        ("birth_date_valid", _B),
+        ("company_name", _S),
+        ("company_name_raw", _S),
+        ("company_key", _S),
+        ("legal_form", _S),
+        ("siret", _S),
+        ("siret_raw", _S),
+        ("siret_valid", _B),
+        ("siren", _S),
+        ("vat", _S),
         ("web_domain", _S),
         ("customer_number", _S),
         ("email_opt_in", _B),
@@ -84,37 +154,67 @@ CONTACT_FIELDS_SCHEMA = pa.schema(
 # Normalized account (company) columns.
 ACCOUNT_FIELDS_SCHEMA = pa.schema(
     [
-        ("company_name", _S), ("company_name_raw", _S), ("company_key", _S), ("legal_form", _S),
-        ("siret", _S), ("siret_raw", _S), ("siret_valid", _B),
-        ("siren", _S), ("siren_valid", _B),
-        ("vat", _S), ("vat_raw", _S), ("vat_valid", _B),
+        ("company_name", _S),
+        ("company_name_raw", _S),
+        ("company_key", _S),
+        ("legal_form", _S),
+        ("siret", _S),
+        ("siret_raw", _S),
+        ("siret_valid", _B),
+        ("siren", _S),
+        ("siren_valid", _B),
+        ("vat", _S),
+        ("vat_raw", _S),
+        ("vat_valid", _B),
         ("web_domain", _S),
-        ("email", _S), ("email_valid", _B),
-        ("phone", _S), ("phone_valid", _B),
-        ("street", _S), ("postcode", _S), ("city", _S), ("country", _S),
+        ("email", _S),
+        ("email_valid", _B),
+        ("phone", _S),
+        ("phone_valid", _B),
+        ("street", _S),
+        ("postcode", _S),
+        ("city", _S),
+        ("country", _S),
         ("updated_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 
 TRANSACTION_FIELDS_SCHEMA = pa.schema(
     [
-        ("customer_ref", _S), ("email", _S), ("email_key", _S), ("phone", _S),
-        ("amount", pa.float64()), ("amount_raw", _S), ("currency", _S),
-        ("occurred_at", pa.timestamp("us", tz="UTC")), ("channel", _S),
+        ("customer_ref", _S),
+        ("email", _S),
+        ("email_key", _S),
+        ("phone", _S),
+        ("amount", pa.float64()),
+        ("amount_raw", _S),
+        ("currency", _S),
+        ("occurred_at", pa.timestamp("us", tz="UTC")),
+        ("channel", _S),
     ]
 )
 
 EVENT_FIELDS_SCHEMA = pa.schema(
     [
-        ("customer_ref", _S), ("email", _S), ("email_key", _S), ("event_type", _S),
-        ("occurred_at", pa.timestamp("us", tz="UTC")), ("channel", _S), ("url", _S),
+        ("customer_ref", _S),
+        ("email", _S),
+        ("email_key", _S),
+        ("event_type", _S),
+        ("occurred_at", pa.timestamp("us", tz="UTC")),
+        ("channel", _S),
+        ("url", _S),
     ]
 )
 
 CONSENT_FIELDS_SCHEMA = pa.schema(
     [
-        ("customer_ref", _S), ("email", _S), ("email_key", _S), ("phone", _S), ("channel", _S),
-        ("purpose", _S), ("granted", _B), ("occurred_at", pa.timestamp("us", tz="UTC")),
+        ("customer_ref", _S),
+        ("email", _S),
+        ("email_key", _S),
+        ("phone", _S),
+        ("channel", _S),
+        ("purpose", _S),
+        ("granted", _B),
+        ("occurred_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 
@@ -134,28 +234,40 @@ def staging_schema(entity: Entity) -> pa.Schema:
 
 QUARANTINE_SCHEMA = pa.schema(
     [
-        ("source", _S), ("object_key", _S), ("line_no", pa.int64()), ("raw", _S), ("reason", _S),
+        ("source", _S),
+        ("object_key", _S),
+        ("line_no", pa.int64()),
+        ("raw", _S),
+        ("reason", _S),
         ("quarantined_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 
 # ---------------------------------------------------------------- golden (curated) tables
 
-_LINEAGE_ITEM = pa.struct(
-    [("attribute", _S), ("value", _S), ("source", _S), ("source_id", _S), ("rule", _S)]
-)
+_LINEAGE_ITEM = pa.struct([("attribute", _S), ("value", _S), ("source", _S), ("source_id", _S), ("rule", _S)])
 
 GOLDEN_CONTACT_SCHEMA = pa.schema(
     [
         ("customer_id", _S),
-        ("civility", _S), ("first_name", _S), ("last_name", _S),
-        ("email", _S), ("emails", pa.list_(_S)),
-        ("phone", _S), ("phones", pa.list_(_S)),
-        ("street", _S), ("postcode", _S), ("city", _S), ("country", _S),
+        ("civility", _S),
+        ("first_name", _S),
+        ("last_name", _S),
+        ("email", _S),
+        ("emails", pa.list_(_S)),
+        ("phone", _S),
+        ("phones", pa.list_(_S)),
+        ("street", _S),
+        ("postcode", _S),
+        ("city", _S),
+        ("country", _S),
         ("birth_date", pa.date32()),
-        ("company_name", _S), ("siret", _S), ("account_id", _S),
+        ("company_name", _S),
+        ("siret", _S),
+        ("account_id", _S),
         ("email_opt_in", _B),
-        ("sources", pa.list_(_S)), ("record_count", pa.int32()),
+        ("sources", pa.list_(_S)),
+        ("record_count", pa.int32()),
         ("last_updated_at", pa.timestamp("us", tz="UTC")),
         ("lineage", pa.list_(_LINEAGE_ITEM)),
         ("run_id", _S),
@@ -165,30 +277,40 @@ GOLDEN_CONTACT_SCHEMA = pa.schema(
 GOLDEN_ACCOUNT_SCHEMA = pa.schema(
     [
         ("account_id", _S),
-        ("company_name", _S), ("legal_form", _S), ("siren", _S), ("siret", _S), ("vat", _S),
-        ("web_domain", _S), ("email", _S), ("phone", _S),
-        ("street", _S), ("postcode", _S), ("city", _S), ("country", _S),
-        ("sources", pa.list_(_S)), ("record_count", pa.int32()),
+        ("company_name", _S),
+        ("legal_form", _S),
+        ("siren", _S),
+        ("siret", _S),
+        ("vat", _S),
+        ("web_domain", _S),
+        ("email", _S),
+        ("phone", _S),
+        ("street", _S),
+        ("postcode", _S),
+        ("city", _S),
+        ("country", _S),
+        ("sources", pa.list_(_S)),
+        ("record_count", pa.int32()),
         ("last_updated_at", pa.timestamp("us", tz="UTC")),
         ("lineage", pa.list_(_LINEAGE_ITEM)),
         ("run_id", _S),
     ]
 )
 
-XREF_CONTACT_SCHEMA = pa.schema(
-    [("source", _S), ("source_id", _S), ("customer_id", _S), ("run_id", _S)]
-)
-XREF_ACCOUNT_SCHEMA = pa.schema(
-    [("source", _S), ("source_id", _S), ("account_id", _S), ("run_id", _S)]
-)
+XREF_CONTACT_SCHEMA = pa.schema([("source", _S), ("source_id", _S), ("customer_id", _S), ("run_id", _S)])
+XREF_ACCOUNT_SCHEMA = pa.schema([("source", _S), ("source_id", _S), ("account_id", _S), ("run_id", _S)])
 
 LINKS_SCHEMA = pa.schema(
     [
         ("entity", _S),
-        ("left_source", _S), ("left_source_id", _S),
-        ("right_source", _S), ("right_source_id", _S),
-        ("match_weight", pa.float64()), ("match_probability", pa.float64()),
-        ("rule", _S), ("accepted", _B),
+        ("left_source", _S),
+        ("left_source_id", _S),
+        ("right_source", _S),
+        ("right_source_id", _S),
+        ("match_weight", pa.float64()),
+        ("match_probability", pa.float64()),
+        ("rule", _S),
+        ("accepted", _B),
         ("explanation", _S),  # JSON: per-field comparison level and weight
         ("run_id", _S),
     ]
@@ -201,15 +323,18 @@ CONTACT_ACCOUNT_SCHEMA = pa.schema(
 CUSTOMER_METRICS_SCHEMA = pa.schema(
     [
         ("customer_id", _S),
-        ("orders", pa.int64()), ("revenue", pa.float64()),
-        ("first_order_at", pa.timestamp("us", tz="UTC")), ("last_order_at", pa.timestamp("us", tz="UTC")),
+        ("orders", pa.int64()),
+        ("revenue", pa.float64()),
+        ("first_order_at", pa.timestamp("us", tz="UTC")),
+        ("last_order_at", pa.timestamp("us", tz="UTC")),
         ("recency_days", pa.int64()),
-        ("email_opens", pa.int64()), ("email_clicks", pa.int64()), ("web_visits", pa.int64()),
-        ("first_seen_at", pa.timestamp("us", tz="UTC")), ("last_seen_at", pa.timestamp("us", tz="UTC")),
+        ("email_opens", pa.int64()),
+        ("email_clicks", pa.int64()),
+        ("web_visits", pa.int64()),
+        ("first_seen_at", pa.timestamp("us", tz="UTC")),
+        ("last_seen_at", pa.timestamp("us", tz="UTC")),
         ("run_id", _S),
     ]
 )
 
-SEGMENT_MEMBERSHIP_SCHEMA = pa.schema(
-    [("segment", _S), ("customer_id", _S), ("status", _S), ("run_id", _S)]
-)
+SEGMENT_MEMBERSHIP_SCHEMA = pa.schema([("segment", _S), ("customer_id", _S), ("status", _S), ("run_id", _S)])

@@ -36,7 +36,9 @@ class ObjectStore(Protocol):
         """The whole object; raises KeyError when it does not exist."""
         ...
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None:
         """Create or replace an object."""
         ...
 

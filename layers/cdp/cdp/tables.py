@@ -72,25 +72,60 @@ QUARANTINE = TableDef(
     description="Input rows that could not be staged, with the original line and the reason.",
 )
 
-GOLDEN_CONTACT = TableDef("golden_contact", Zone.CURATED, model.GOLDEN_CONTACT_SCHEMA,
-                          description="One golden record per person, with lineage.")
-GOLDEN_ACCOUNT = TableDef("golden_account", Zone.CURATED, model.GOLDEN_ACCOUNT_SCHEMA,
-                          description="One golden record per company, with lineage.")
-XREF_CONTACT = TableDef("xref_contact", Zone.CURATED, model.XREF_CONTACT_SCHEMA,
-                        description="Source contact record -> customer_id.")
-XREF_ACCOUNT = TableDef("xref_account", Zone.CURATED, model.XREF_ACCOUNT_SCHEMA,
-                        description="Source account record -> account_id.")
-LINKS = TableDef("match_links", Zone.CURATED, model.LINKS_SCHEMA,
-                 description="Scored record pairs with their explanation.")
-CONTACT_ACCOUNT = TableDef("contact_account", Zone.CURATED, model.CONTACT_ACCOUNT_SCHEMA,
-                           description="Which customer works at which account, and the evidence.")
-CUSTOMER_METRICS = TableDef("customer_metrics", Zone.CURATED, model.CUSTOMER_METRICS_SCHEMA,
-                            description="Recency, frequency, monetary value and engagement per customer.")
-SEGMENT_MEMBERSHIP = TableDef("segment_membership", Zone.CURATED, model.SEGMENT_MEMBERSHIP_SCHEMA,
-                              description="Segment members of the run: entered, stayed, exited.")
+GOLDEN_CONTACT = TableDef(
+    "golden_contact",
+    Zone.CURATED,
+    model.GOLDEN_CONTACT_SCHEMA,
+    description="One golden record per person, with lineage.",
+)
+GOLDEN_ACCOUNT = TableDef(
+    "golden_account",
+    Zone.CURATED,
+    model.GOLDEN_ACCOUNT_SCHEMA,
+    description="One golden record per company, with lineage.",
+)
+XREF_CONTACT = TableDef(
+    "xref_contact",
+    Zone.CURATED,
+    model.XREF_CONTACT_SCHEMA,
+    description="Source contact record -> customer_id.",
+)
+XREF_ACCOUNT = TableDef(
+    "xref_account",
+    Zone.CURATED,
+    model.XREF_ACCOUNT_SCHEMA,
+    description="Source account record -> account_id.",
+)
+LINKS = TableDef(
+    "match_links", Zone.CURATED, model.LINKS_SCHEMA, description="Scored record pairs with their explanation."
+)
+CONTACT_ACCOUNT = TableDef(
+    "contact_account",
+    Zone.CURATED,
+    model.CONTACT_ACCOUNT_SCHEMA,
+    description="Which customer works at which account, and the evidence.",
+)
+CUSTOMER_METRICS = TableDef(
+    "customer_metrics",
+    Zone.CURATED,
+    model.CUSTOMER_METRICS_SCHEMA,
+    description="Recency, frequency, monetary value and engagement per customer.",
+)
+SEGMENT_MEMBERSHIP = TableDef(
+    "segment_membership",
+    Zone.CURATED,
+    model.SEGMENT_MEMBERSHIP_SCHEMA,
+    description="Segment members of the run: entered, stayed, exited.",
+)
 
 CURATED_TABLES: tuple[TableDef, ...] = (
-    GOLDEN_CONTACT, GOLDEN_ACCOUNT, XREF_CONTACT, XREF_ACCOUNT, LINKS, CONTACT_ACCOUNT, CUSTOMER_METRICS,
+    GOLDEN_CONTACT,
+    GOLDEN_ACCOUNT,
+    XREF_CONTACT,
+    XREF_ACCOUNT,
+    LINKS,
+    CONTACT_ACCOUNT,
+    CUSTOMER_METRICS,
     SEGMENT_MEMBERSHIP,
 )
 

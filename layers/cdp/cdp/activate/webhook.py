@@ -30,7 +30,12 @@ class OutgoingBatch:
 
 
 def plan_batches(
-    segment: str, destination: str, run_id: str, action: str, records: Sequence[Mapping[str, Any]], batch_size: int
+    segment: str,
+    destination: str,
+    run_id: str,
+    action: str,
+    records: Sequence[Mapping[str, Any]],
+    batch_size: int,
 ) -> list[OutgoingBatch]:
     """Split records into batches; the idempotency key depends only on what the batch is, so a retried
     or redriven batch carries the same key and the receiver can drop the duplicate."""
@@ -65,7 +70,9 @@ class RetryPolicy:
                 return min(self.cap_seconds, max(0.0, float(retry_after)))
             except ValueError:
                 try:
-                    return min(self.cap_seconds, max(0.0, parsedate_to_datetime(retry_after).timestamp() - now))
+                    return min(
+                        self.cap_seconds, max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
+                    )
                 except (TypeError, ValueError):
                     pass
         return rng.uniform(0, min(self.cap_seconds, self.base_seconds * 2 ** (attempt - 1)))
@@ -116,12 +123,16 @@ def deliver(
     exhausted). A failed batch does not stop the others; it is reported with its last status."""
     report = DeliveryReport(batches=len(batches))
     for batch in batches:
-        outcome = _send_with_retries(batch, url, secret, transport, policy, bucket, sleep, clock, rng, timeout, report)
+        outcome = _send_with_retries(
+            batch, url, secret, transport, policy, bucket, sleep, clock, rng, timeout, report
+        )
         if outcome is None:
             report.delivered_batches += 1
             report.delivered_records += batch.records
         else:
-            report.failed.append({"idempotency_key": batch.idempotency_key, "records": batch.records, "reason": outcome})
+            report.failed.append(
+                {"idempotency_key": batch.idempotency_key, "records": batch.records, "reason": outcome}
+            )
     return report
 
 

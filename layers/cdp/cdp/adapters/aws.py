@@ -35,7 +35,11 @@ class S3ObjectStore:
                 return None
             raise
         return StoredObject(
-            key, meta["ContentLength"], meta.get("VersionId"), meta.get("ETag", "").strip('"'), meta.get("LastModified")
+            key,
+            meta["ContentLength"],
+            meta.get("VersionId"),
+            meta.get("ETag", "").strip('"'),
+            meta.get("LastModified"),
         )
 
     def get_bytes(self, bucket: str, key: str) -> bytes:
@@ -46,7 +50,9 @@ class S3ObjectStore:
                 raise KeyError(f"s3://{bucket}/{key}") from error
             raise
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None:
         self._s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
 
     def list(self, bucket: str, prefix: str) -> Iterator[StoredObject]:
@@ -79,8 +85,18 @@ class GlueCatalog:
     def set_table_location(self, table: str, location: str) -> None:
         current = self._table(table)
         # update_table takes a TableInput: only the writable keys of the table description.
-        writable = {"Name", "Description", "Owner", "Retention", "StorageDescriptor", "PartitionKeys",
-                    "TableType", "Parameters", "ViewOriginalText", "ViewExpandedText"}
+        writable = {
+            "Name",
+            "Description",
+            "Owner",
+            "Retention",
+            "StorageDescriptor",
+            "PartitionKeys",
+            "TableType",
+            "Parameters",
+            "ViewOriginalText",
+            "ViewExpandedText",
+        }
         table_input = {k: v for k, v in current.items() if k in writable}
         table_input["StorageDescriptor"] = {**current["StorageDescriptor"], "Location": location}
         self._glue.update_table(DatabaseName=self.database, TableInput=table_input)
@@ -103,7 +119,9 @@ class GlueCatalog:
 class AthenaQueryEngine:
     """QueryEngine over Athena (the database and workgroup name the tables and the result location)."""
 
-    def __init__(self, database: str, workgroup: str, client: Any | None = None, poll_seconds: float = 0.5) -> None:
+    def __init__(
+        self, database: str, workgroup: str, client: Any | None = None, poll_seconds: float = 0.5
+    ) -> None:
         self._athena = client or boto3.client("athena")
         self._database = database
         self._workgroup = workgroup
@@ -114,7 +132,9 @@ class AthenaQueryEngine:
             QueryString=sql, QueryExecutionContext={"Database": self._database}, WorkGroup=self._workgroup
         )["QueryExecutionId"]
         while True:
-            status = self._athena.get_query_execution(QueryExecutionId=execution_id)["QueryExecution"]["Status"]
+            status = self._athena.get_query_execution(QueryExecutionId=execution_id)["QueryExecution"][
+                "Status"
+            ]
             if status["State"] in {"SUCCEEDED", "FAILED", "CANCELLED"}:
                 break
             time.sleep(self._poll)

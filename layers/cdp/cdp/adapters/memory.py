@@ -4,8 +4,8 @@ they change with them."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 import pyarrow as pa
@@ -33,7 +33,9 @@ class MemoryObjectStore:
     def get_bytes(self, bucket: str, key: str) -> bytes:
         return self.objects[(bucket, key)][-1]
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None:
         self.objects.setdefault((bucket, key), []).append(bytes(data))
         self.put_at[(bucket, key)] = datetime.now(UTC)
 

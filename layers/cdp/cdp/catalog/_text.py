@@ -72,11 +72,31 @@ def _collapse(match: re.Match[str]) -> str:
     return run[0] + "+"
 
 
+_ALNUM = re.compile(r"[Aa9]+")
+_SWITCH = re.compile(r"(?<=[Aa])9|(?<=9)[Aa]")
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_MIXED_HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}(?![0-9A-Za-z])")
+
+
+def _alnum_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    # Letters and digits interleaved many times (tokens such as "0031t00000ABCdeAAB"): only the length matters.
+    if len(_SWITCH.findall(run)) >= 3:
+        return f"x{{{len(run)}}}"
+    return _RUNS.sub(_collapse, run)
+
+
+def _hex_run(match: re.Match[str]) -> str:
+    # Placeholder characters outside the class table survive translation; expanded back below.
+    return "\x00" * len(match.group(0))
+
+
 def signature(value: str) -> str:
     """The shape of a value: letters become A/a, digits 9, other characters stay; runs collapse.
 
     Digit runs keep their length because it is what tells a postcode (9{5}) from a SIREN (9{9}); letter
-    runs do not, so that every "Firstname Lastname" shares the shape "Aa+ Aa+".
+    runs do not, so that every "Firstname Lastname" shares the shape "Aa+ Aa+". Runs where letters and
+    digits alternate (hex ids, UUIDs) become x{n}: "3f2a9c1e-..." -> "x{8}-x{4}-...".
 
     Args:
         value: Any string.
@@ -84,13 +104,20 @@ def signature(value: str) -> str:
     Returns:
         The signature, at most about 40 characters (longer ones end with "…").
     """
-    mapped = value.strip().translate(_CLASS_TABLE)
+    text = value.strip()
+    if _UUID_TEXT.fullmatch(text):
+        return "x{8}-x{4}-x{4}-x{4}-x{12}"
+    # Hex ids mixing letters and digits ("3f2a9c1e77") read as one x-run, whatever their digits.
+    text = _MIXED_HEX.sub(_hex_run, text) if len(text) >= 6 else text
+    mapped = text.translate(_CLASS_TABLE)
     if not mapped.isascii():
         mapped = "".join(
             ch if ch.isascii() else ("A" if ch.isupper() else "a" if ch.isalpha() else "9" if ch.isdigit() else ch)
             for ch in mapped
         )
-    collapsed = _RUNS.sub(_collapse, mapped)
+    collapsed = _ALNUM.sub(_alnum_run, mapped)
+    collapsed = re.sub("\x00+", lambda m: f"x{{{len(m.group(0))}}}", collapsed)
+    collapsed = re.sub(r" {2,}", " ", collapsed)
     return collapsed if len(collapsed) <= _SIGNATURE_MAX else collapsed[:_SIGNATURE_MAX] + "…"
 
 

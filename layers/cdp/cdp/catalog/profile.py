@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import heapq
 import operator
+from operator import itemgetter
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from itertools import islice
+from itertools import compress, filterfalse, islice
 from typing import Any
 
 from cdp.catalog._text import DECIMAL, INTEGER, NULL_TOKENS, date_iso, parse_date, signature
@@ -37,7 +38,13 @@ _ISO_FAST = re.compile(
 )
 _DATE_GATE = re.compile(r"\s*(?:\d{1,4}[-/. ]|[^\W\d_]{3,})")
 _MAX_NUMBER_CHARS = 30
-_NULL_KEY_MAX = max(len(t) for t in NULL_TOKENS) + 40
+_STR_OR_NONE = frozenset({str, type(None)})
+# Null cells: the null tokens, padded with whitespace or not, in any case; checked on short keys only.
+_NULL_KEY_MAX = 64
+_NULL_TEXT = re.compile(
+    r"\s*(?:" + "|".join(re.escape(token) for token in sorted(NULL_TOKENS, key=len, reverse=True)) + r")\s*",
+    re.IGNORECASE,
+)
 # Types that should identify one record each: duplicates lower their quality.
 _UNIQUE_TYPES = frozenset({"customer_number", "siret"})
 # Weights of column qualities in the file quality: identifiers matter most, untyped columns least.
@@ -249,7 +256,7 @@ class _Column:
         self.nulls = prior_rows  # the column did not exist in earlier rows
         self.cap = cap
         self.top_capacity = top_capacity
-        self.exact: dict[str, int] | None = {}
+        self.exact: Counter[str] | None = Counter()
         self.hll: HyperLogLog | None = None
         self.frequent: MisraGries | None = None
         self.len_min: int | None = None
@@ -284,61 +291,58 @@ class _Column:
             # Unhashable cells (e.g. csv.DictReader's list of surplus fields): profile their text.
             values = [v if v is None or isinstance(v, str) else str(v) for v in values]
             counts = Counter(values)
-        clean: dict[str, int] = {}
-        null_keys: set[Any] = set()
-        converted = False
-        nulls = 0
-        tokens, limit = NULL_TOKENS, _NULL_KEY_MAX
-        for key, count in counts.items():
-            if key is None:
-                nulls += count
-                null_keys.add(key)
-                continue
-            text = key
-            if type(key) is not str:
-                text, converted = str(key), True
-            if (len(text) <= limit or text.isspace()) and text.strip().lower() in tokens:
-                nulls += count
-                null_keys.add(key)
-                continue
-            clean[text] = clean.get(text, 0) + count
+        if not set(map(type, counts)) <= _STR_OR_NONE:
+            # Rare: non-string cells (a reader handing over numbers). Profile their text form.
+            values = [v if v is None or type(v) is str else str(v) for v in values]
+            counts = Counter(values)
+        nulls = counts.pop(None, 0)
+        # Null tokens are short: only short keys are checked, with C-level filters (no Python loop per key).
+        short = compress(counts, map(_NULL_KEY_MAX.__ge__, map(len, counts)))
+        null_keys = list(filter(_NULL_TEXT.fullmatch, short))
+        for key in null_keys:
+            nulls += counts.pop(key)
         self.nulls += nulls
-        if not clean:
+        if not counts:
             return
-        if null_keys or converted:
-            values = [v if type(v) is str else str(v) for v in values if v not in null_keys]
+        if nulls:
+            dropped = {None, *null_keys}
+            values = list(filterfalse(dropped.__contains__, values))
         self.reservoir.extend(values)
-        self._track_distinct(clean)
-        keys = list(clean)
-        self._track_lengths(keys, clean)
-        self._track_types(keys)
+        new_keys = self._track_distinct(counts, values)
+        self.len_sum += sum(map(operator.mul, map(len, counts), counts.values()))
+        if new_keys:
+            self._track_bounds(new_keys)
+            self._track_types(new_keys)
 
-    def _track_distinct(self, clean: dict[str, int]) -> None:
-        if self.exact is not None:
-            exact = self.exact
-            if exact:
-                get = exact.get
-                for key, count in clean.items():
-                    exact[key] = get(key, 0) + count
-            else:
-                exact.update(clean)
-            if len(exact) > self.cap:
-                # Past the cap: keep a sketch for the count and a Misra-Gries summary for frequent values.
-                self.hll = HyperLogLog()
-                self.hll.add_many(exact)
-                self.frequent = MisraGries(self.top_capacity, exact)
-                self.exact = None
-        else:
+    def _track_distinct(self, counts: Counter[str], values: list[str]) -> list[str]:
+        """Count the chunk's values; returns the values never seen before (all of them once past the cap)."""
+        if self.exact is None:
             assert self.hll is not None and self.frequent is not None
-            self.hll.add_many(clean)
-            self.frequent.update(clean)
+            self.hll.add_many(counts)
+            self.frequent.update(counts)
+            return list(counts)
+        exact = self.exact
+        new_keys = list(filterfalse(exact.__contains__, counts)) if exact else list(counts)
+        if len(counts) * 4 > len(values):
+            # Mostly distinct values: counting the cells in C beats a Python loop over the keys.
+            exact.update(values)
+        else:
+            get = exact.get
+            for key, count in counts.items():
+                exact[key] = get(key, 0) + count
+        if len(exact) > self.cap:
+            # Past the cap: keep a sketch for the count and a Misra-Gries summary for frequent values.
+            self.hll = HyperLogLog()
+            self.hll.add_many(exact)
+            self.frequent = MisraGries(self.top_capacity, exact)
+            self.exact = None
+        return new_keys
 
-    def _track_lengths(self, keys: list[str], clean: dict[str, int]) -> None:
+    def _track_bounds(self, keys: list[str]) -> None:
         lengths = list(map(len, keys))
         low, high = min(lengths), max(lengths)
         self.len_min = low if self.len_min is None else min(low, self.len_min)
         self.len_max = high if self.len_max is None else max(high, self.len_max)
-        self.len_sum += sum(map(operator.mul, lengths, clean.values()))
         low_text, high_text = min(keys), max(keys)
         if self.text_min is None or low_text < self.text_min:
             self.text_min = low_text
@@ -558,7 +562,12 @@ class Profiler:
                     if key not in known:
                         self._add_column(key)
         for key, column in known.items():
-            column.pending.extend([row.get(key) for row in batch])
+            try:
+                # Every row has every column in the common case: fetch in C.
+                values = list(map(itemgetter(key), batch))
+            except (KeyError, IndexError):
+                values = [row.get(key) for row in batch]
+            column.pending.extend(values)
         self._pending += len(batch)
         self._rows += len(batch)
 

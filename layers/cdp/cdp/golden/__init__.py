@@ -11,6 +11,11 @@ from cdp.golden.survivorship import (
 )
 
 __all__ = [
-    "ACCOUNT_RULES", "CONTACT_RULES", "AttributeRule", "build_golden", "choose", "customer_metrics",
+    "ACCOUNT_RULES",
+    "CONTACT_RULES",
+    "AttributeRule",
+    "build_golden",
+    "choose",
+    "customer_metrics",
     "link_contacts_to_accounts",
 ]

@@ -17,15 +17,24 @@ def customer_metrics(
 
     Args:
         customer_ids: every golden customer id.
-        transactions: rows with `customer_id` (already attributed; None when unknown), `amount`, `occurred_at`.
+        transactions: rows with `customer_id` (already attributed; None when unknown), `amount`,
+            `occurred_at`.
         events: rows with `customer_id`, `event_type` (open, click, visit, ...) and `occurred_at`.
         as_of: the moment recency is measured from.
     """
     metrics: dict[str, dict[str, Any]] = {
         cid: {
-            "customer_id": cid, "orders": 0, "revenue": 0.0, "first_order_at": None, "last_order_at": None,
-            "recency_days": None, "email_opens": 0, "email_clicks": 0, "web_visits": 0,
-            "first_seen_at": None, "last_seen_at": None,
+            "customer_id": cid,
+            "orders": 0,
+            "revenue": 0.0,
+            "first_order_at": None,
+            "last_order_at": None,
+            "recency_days": None,
+            "email_opens": 0,
+            "email_clicks": 0,
+            "web_visits": 0,
+            "first_seen_at": None,
+            "last_seen_at": None,
         }
         for cid in customer_ids
     }
@@ -47,7 +56,12 @@ def customer_metrics(
             row["first_order_at"] = at if row["first_order_at"] is None else min(row["first_order_at"], at)
             row["last_order_at"] = at if row["last_order_at"] is None else max(row["last_order_at"], at)
         seen(row, at)
-    counters = {"open": "email_opens", "click": "email_clicks", "visit": "web_visits", "page_view": "web_visits"}
+    counters = {
+        "open": "email_opens",
+        "click": "email_clicks",
+        "visit": "web_visits",
+        "page_view": "web_visits",
+    }
     for event in events:
         row = metrics.get(event.get("customer_id") or "")
         if row is None:

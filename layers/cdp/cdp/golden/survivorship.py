@@ -121,9 +121,7 @@ def choose(
     return winner, deciding or ["only value" if len(candidates) == 1 else "first source key"]
 
 
-def build_golden(
-    records: Sequence[Mapping[str, Any]], rules: Sequence[AttributeRule]
-) -> dict[str, Any]:
+def build_golden(records: Sequence[Mapping[str, Any]], rules: Sequence[AttributeRule]) -> dict[str, Any]:
     """One golden record from a cluster's staged records, with a `lineage` list.
 
     Returns:
@@ -147,20 +145,24 @@ def build_golden(
                 group_winner[rule.group] = winner
         golden[rule.attribute] = winner[field] if winner is not None else None
         if winner is not None:
-            lineage.append({
-                "attribute": rule.attribute,
-                "value": str(winner[field]),
-                "source": winner["source"],
-                "source_id": winner["source_id"],
-                "rule": ">".join(deciding),
-            })
+            lineage.append(
+                {
+                    "attribute": rule.attribute,
+                    "value": str(winner[field]),
+                    "source": winner["source"],
+                    "source_id": winner["source_id"],
+                    "rule": ">".join(deciding),
+                }
+            )
         if rule.collect:
             pool = [r for r in records if r.get(field)]
             if rule.valid_field:
                 pool = [r for r in pool if r.get(rule.valid_field)]
             values = sorted({str(r[field]) for r in pool})
             primary = golden[rule.attribute]
-            golden[rule.collect] = ([primary] if primary in values else []) + [v for v in values if v != primary]
+            golden[rule.collect] = ([primary] if primary in values else []) + [
+                v for v in values if v != primary
+            ]
     golden["sources"] = sorted({r["source"] for r in records})
     golden["record_count"] = len(records)
     stamps = [r["updated_at"] for r in records if r.get("updated_at")]
@@ -169,11 +171,31 @@ def build_golden(
     return golden
 
 
-_WEBMAIL = frozenset({
-    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.fr", "outlook.com", "outlook.fr", "live.fr",
-    "yahoo.com", "yahoo.fr", "orange.fr", "wanadoo.fr", "free.fr", "laposte.net", "sfr.fr", "icloud.com",
-    "gmx.fr", "gmx.com", "aol.com", "protonmail.com", "neuf.fr", "bbox.fr",
-})
+_WEBMAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.fr",
+        "outlook.com",
+        "outlook.fr",
+        "live.fr",
+        "yahoo.com",
+        "yahoo.fr",
+        "orange.fr",
+        "wanadoo.fr",
+        "free.fr",
+        "laposte.net",
+        "sfr.fr",
+        "icloud.com",
+        "gmx.fr",
+        "gmx.com",
+        "aol.com",
+        "protonmail.com",
+        "neuf.fr",
+        "bbox.fr",
+    }
+)
 
 
 def link_contacts_to_accounts(

@@ -65,8 +65,10 @@ class DuckDBQueryEngine:
         known = _KNOWN.get(name)
         pieces = []
         for item in self._store.list(bucket, prefix):
-            relative = item.key[len(prefix):]
-            if not item.key.endswith(".parquet") or any(part.startswith(("_", ".")) for part in relative.split("/")):
+            relative = item.key[len(prefix) :]
+            if not item.key.endswith(".parquet") or any(
+                part.startswith(("_", ".")) for part in relative.split("/")
+            ):
                 continue
             piece = from_parquet(self._store.get_bytes(bucket, item.key))
             for part in relative.split("/")[:-1]:

@@ -55,7 +55,9 @@ class DemoResult:
         return [r for r in self.reports if r["status"] == "unreadable"]
 
 
-def run_demo(root: Path, out: Path, persons: int = 300, seed: int = 7, fail_first_deliveries: int = 2) -> DemoResult:
+def run_demo(
+    root: Path, out: Path, persons: int = 300, seed: int = 7, fail_first_deliveries: int = 2
+) -> DemoResult:
     """Generate the sample, run it through the local stack, export the lake, and return what happened.
 
     Args:
@@ -102,10 +104,25 @@ def run_demo(root: Path, out: Path, persons: int = 300, seed: int = 7, fail_firs
         }
         reports = cdp.reports()
         lake = cdp.export(out / "lake")
-    segments = run["output"].get("segments", {}).get("value", {}).get("segments", {}) if run["status"] == "SUCCEEDED" else {}
+    segments = (
+        run["output"].get("segments", {}).get("value", {}).get("segments", {})
+        if run["status"] == "SUCCEEDED"
+        else {}
+    )
     timings["total"] = time.monotonic() - started
-    return DemoResult(sample, reports, statuses, run, golden_contacts, golden_accounts, segments, published,
-                      query_rows, lake, timings)
+    return DemoResult(
+        sample,
+        reports,
+        statuses,
+        run,
+        golden_contacts,
+        golden_accounts,
+        segments,
+        published,
+        query_rows,
+        lake,
+        timings,
+    )
 
 
 def print_summary(result: DemoResult) -> None:
@@ -119,15 +136,23 @@ def print_summary(result: DemoResult) -> None:
         files.add_column(column)
     for r in result.reports:
         detail = r.get("error") or ", ".join(f"{k}: {v}" for k, v in r["reasons"].items())
-        files.add_row(r["object_key"], r["status"], r.get("format") or "-", str(r["rows_in"]), str(r["staged"]),
-                      str(r["quarantined"]), detail)
+        files.add_row(
+            r["object_key"],
+            r["status"],
+            r.get("format") or "-",
+            str(r["rows_in"]),
+            str(r["staged"]),
+            str(r["quarantined"]),
+            detail,
+        )
     console.print(files)
     console.print(
         f"Ingest API answers: {result.api_statuses} (the last is a retry with the same Idempotency-Key)\n"
         f"Unify run: [bold]{result.run['status']}[/bold]\n"
         f"Records in: {result.rows_in}, staged: {result.staged}, quarantined: {result.quarantined}, "
         f"unreadable files: {len(result.unreadable)}\n"
-        f"Golden contacts: [bold]{result.golden_contacts}[/bold] (people in the sample: {result.sample.persons}), "
+        f"Golden contacts: [bold]{result.golden_contacts}[/bold] "
+        f"(people in the sample: {result.sample.persons}), "
         f"golden accounts: [bold]{result.golden_accounts}[/bold] (companies: {result.sample.companies})"
     )
     segments = Table(title="Segments")
@@ -139,17 +164,33 @@ def print_summary(result: DemoResult) -> None:
     p = result.published
     console.print(
         f"Published: {p['records']} records in {p['batches']} batches {p['by_hook']}; the receiver answered "
-        f"{p['failures_answered']} first and the batches were retried; duplicates dropped: {p['duplicates_dropped']}"
+        f"{p['failures_answered']} first and the batches were retried; "
+        f"duplicates dropped: {p['duplicates_dropped']}"
     )
-    top = Table(title="SELECT ... FROM golden_contact JOIN customer_metrics ORDER BY revenue DESC LIMIT 5 (DuckDB)")
+    top = Table(
+        title="SELECT ... FROM golden_contact JOIN customer_metrics ORDER BY revenue DESC LIMIT 5 (DuckDB)"
+    )
     for column in ("customer_id", "first_name", "last_name", "email", "city", "orders", "revenue", "sources"):
         top.add_column(column)
     for row in result.query_rows:
-        top.add_row(*(str(row[c]) for c in ("customer_id", "first_name", "last_name", "email", "city", "orders",
-                                               "revenue", "sources")))
+        top.add_row(
+            *(
+                str(row[c])
+                for c in (
+                    "customer_id",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "city",
+                    "orders",
+                    "revenue",
+                    "sources",
+                )
+            )
+        )
     console.print(top)
     console.print(
         f"Outputs: the lake (every bucket, Parquet and JSON) in [bold]{result.lake}[/bold]; query it with "
-        f"`cdp query \"SQL\" --lake {result.lake}`.  Timings: "
+        f'`cdp query "SQL" --lake {result.lake}`.  Timings: '
         + ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
     )

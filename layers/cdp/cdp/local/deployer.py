@@ -88,7 +88,9 @@ def deployment_order(resources: Mapping[str, Any]) -> list[str]:
     for name, resource in resources.items():
         depends = resource.get("DependsOn", [])
         depends = [depends] if isinstance(depends, str) else depends
-        deps[name] = ({d for d in _references(resource.get("Properties", {})) if d in resources} | set(depends)) - {name}
+        deps[name] = (
+            {d for d in _references(resource.get("Properties", {})) if d in resources} | set(depends)
+        ) - {name}
     order: list[str] = []
     visiting: set[str] = set()
 
@@ -137,8 +139,12 @@ class Resolver:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.pseudo = {
-            "AWS::AccountId": ACCOUNT_ID, "AWS::Region": stack.region, "AWS::StackName": stack.name,
-            "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": None,
+            "AWS::AccountId": ACCOUNT_ID,
+            "AWS::Region": stack.region,
+            "AWS::StackName": stack.name,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::NoValue": None,
             "AWS::StackId": f"arn:aws:cloudformation:{stack.region}:{ACCOUNT_ID}:stack/{stack.name}/local",
         }
 
@@ -177,7 +183,7 @@ class Resolver:
         if not isinstance(node, dict):
             return node
         if len(node) == 1:
-            (key, value), = node.items()
+            ((key, value),) = node.items()
             if key == "Ref":
                 return self.ref(value)
             if key == "Fn::GetAtt":
@@ -206,9 +212,14 @@ def _placeholder_zip(note: str) -> bytes:
 class Deployer:
     """Creates a translated template's resources on an endpoint, with one handler per resource type."""
 
-    def __init__(self, aws: EmbeddedAws, root: Path, stack_name: str = "cdp",
-                 parameters: Mapping[str, str] | None = None,
-                 environment_overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        aws: EmbeddedAws,
+        root: Path,
+        stack_name: str = "cdp",
+        parameters: Mapping[str, str] | None = None,
+        environment_overrides: Mapping[str, str] | None = None,
+    ) -> None:
         self.aws = aws
         self.root = root
         self.stack = Stack(stack_name, aws.region, {})
@@ -282,22 +293,35 @@ class Deployer:
         if "BucketEncryption" in p:
             s3.put_bucket_encryption(
                 Bucket=bucket,
-                ServerSideEncryptionConfiguration={"Rules": [
-                    {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": r["ServerSideEncryptionByDefault"]["SSEAlgorithm"]}}
-                    for r in p["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-                ]},
+                ServerSideEncryptionConfiguration={
+                    "Rules": [
+                        {
+                            "ApplyServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": r["ServerSideEncryptionByDefault"]["SSEAlgorithm"]
+                            }
+                        }
+                        for r in p["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+                    ]
+                },
             )
         if "PublicAccessBlockConfiguration" in p:
-            s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=p["PublicAccessBlockConfiguration"])
+            s3.put_public_access_block(
+                Bucket=bucket, PublicAccessBlockConfiguration=p["PublicAccessBlockConfiguration"]
+            )
         lambdas = p.get("NotificationConfiguration", {}).get("LambdaConfigurations", [])
         if lambdas:
             s3.put_bucket_notification_configuration(
                 Bucket=bucket,
-                NotificationConfiguration={"LambdaFunctionConfigurations": [
-                    {"LambdaFunctionArn": c["Function"], "Events": [c["Event"]],
-                     **({"Filter": c["Filter"]} if "Filter" in c else {})}
-                    for c in lambdas
-                ]},
+                NotificationConfiguration={
+                    "LambdaFunctionConfigurations": [
+                        {
+                            "LambdaFunctionArn": c["Function"],
+                            "Events": [c["Event"]],
+                            **({"Filter": c["Filter"]} if "Filter" in c else {}),
+                        }
+                        for c in lambdas
+                    ]
+                },
             )
         self._set(name, bucket, Arn=f"arn:aws:s3:::{bucket}", DomainName=f"{bucket}.s3.amazonaws.com")
 
@@ -305,7 +329,9 @@ class Deployer:
         ddb = self.aws.client("dynamodb")
         table = p.get("TableName") or self._name(name)
         arn = ddb.create_table(
-            TableName=table, AttributeDefinitions=p["AttributeDefinitions"], KeySchema=p["KeySchema"],
+            TableName=table,
+            AttributeDefinitions=p["AttributeDefinitions"],
+            KeySchema=p["KeySchema"],
             BillingMode=p.get("BillingMode", "PAY_PER_REQUEST"),
         )["TableDescription"]["TableArn"]
         if "TimeToLiveSpecification" in p:
@@ -324,12 +350,15 @@ class Deployer:
     def _role(self, name: str, p: dict[str, Any]) -> None:
         iam = self.aws.client("iam")
         role = p.get("RoleName") or self._name(name)
-        arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(p["AssumeRolePolicyDocument"]))[
-            "Role"]["Arn"]
+        arn = iam.create_role(
+            RoleName=role, AssumeRolePolicyDocument=json.dumps(p["AssumeRolePolicyDocument"])
+        )["Role"]["Arn"]
         for policy in p.get("Policies", []):
             # SAM's policy templates leave out Version, which IAM accepts and moto rejects.
             document = {"Version": "2012-10-17", **policy["PolicyDocument"]}
-            iam.put_role_policy(RoleName=role, PolicyName=policy["PolicyName"], PolicyDocument=json.dumps(document))
+            iam.put_role_policy(
+                RoleName=role, PolicyName=policy["PolicyName"], PolicyDocument=json.dumps(document)
+            )
         self._set(name, role, Arn=arn, RoleId=role)
 
     def _code_dir(self, s3_key: str) -> Path:
@@ -341,7 +370,8 @@ class Deployer:
     def _layer(self, name: str, p: dict[str, Any]) -> None:
         self._code_dir(p["Content"]["S3Key"])  # the layer's package is already importable in this process
         arn = self.aws.client("lambda").publish_layer_version(
-            LayerName=p["LayerName"], Content={"ZipFile": _placeholder_zip("layer runs in-process")},
+            LayerName=p["LayerName"],
+            Content={"ZipFile": _placeholder_zip("layer runs in-process")},
             CompatibleRuntimes=p.get("CompatibleRuntimes", []),
         )["LayerVersionArn"]
         self._set(name, arn, Arn=arn)
@@ -350,13 +380,25 @@ class Deployer:
         function_name = p.get("FunctionName") or self._name(name)
         environment = {**p.get("Environment", {}).get("Variables", {}), **self.environment_overrides}
         arn = self.aws.client("lambda").create_function(
-            FunctionName=function_name, Runtime=p["Runtime"], Role=p["Role"], Handler=p["Handler"],
+            FunctionName=function_name,
+            Runtime=p["Runtime"],
+            Role=p["Role"],
+            Handler=p["Handler"],
             Code={"ZipFile": _placeholder_zip(f"runs in-process from {p['Code']['S3Key']}")},
-            Environment={"Variables": environment}, Timeout=p.get("Timeout", 3), MemorySize=p.get("MemorySize", 128),
+            Environment={"Variables": environment},
+            Timeout=p.get("Timeout", 3),
+            MemorySize=p.get("MemorySize", 128),
             Layers=p.get("Layers", []),
         )["FunctionArn"]
-        function = LocalFunction(function_name, arn, self._code_dir(p["Code"]["S3Key"]), p["Handler"], environment,
-                                 p.get("MemorySize", 128), p.get("Timeout", 3))
+        function = LocalFunction(
+            function_name,
+            arn,
+            self._code_dir(p["Code"]["S3Key"]),
+            p["Handler"],
+            environment,
+            p.get("MemorySize", 128),
+            p.get("Timeout", 3),
+        )
         self.aws.invoker.register(function)
         self.stack.functions[name] = function
         self._set(name, function_name, Arn=arn)
@@ -364,7 +406,10 @@ class Deployer:
     def _permission(self, name: str, p: dict[str, Any]) -> None:
         statement = f"{name}"[:100]
         self.aws.client("lambda").add_permission(
-            FunctionName=p["FunctionName"], StatementId=statement, Action=p["Action"], Principal=p["Principal"],
+            FunctionName=p["FunctionName"],
+            StatementId=statement,
+            Action=p["Action"],
+            Principal=p["Principal"],
             **({"SourceArn": p["SourceArn"]} if "SourceArn" in p else {}),
         )
         self._set(name, statement)
@@ -375,7 +420,9 @@ class Deployer:
             definition = definition.replace("${" + key + "}", str(value))
         json.loads(definition)  # fail here, not at the first execution, on a broken definition
         arn = self.aws.client("stepfunctions").create_state_machine(
-            name=p.get("StateMachineName") or self._name(name, 80), definition=definition, roleArn=p["RoleArn"],
+            name=p.get("StateMachineName") or self._name(name, 80),
+            definition=definition,
+            roleArn=p["RoleArn"],
         )["stateMachineArn"]
         self._set(name, arn, Arn=arn, Name=arn.rsplit(":", 1)[-1])
 
@@ -410,27 +457,45 @@ class Deployer:
                     current = parent.rstrip("/") + "/" + part
                     if current not in resource_ids:
                         resource_ids[current] = apigateway.create_resource(
-                            restApiId=api_id, parentId=resource_ids[parent], pathPart=part)["id"]
+                            restApiId=api_id, parentId=resource_ids[parent], pathPart=part
+                        )["id"]
                     parent = current
-                apigateway.put_method(restApiId=api_id, resourceId=resource_ids[parent], httpMethod=method.upper(),
-                                      authorizationType="NONE", apiKeyRequired=bool(spec.get("security")))
-                apigateway.put_integration(restApiId=api_id, resourceId=resource_ids[parent],
-                                           httpMethod=method.upper(), type="AWS_PROXY", integrationHttpMethod="POST",
-                                           uri=integration["uri"])
-                self.stack.api_routes.append({
-                    "api": name, "path": path, "method": method.upper(), "function_arn": match.group(1),
-                    "api_key_required": any("api_key" in s for s in spec.get("security", [])),
-                })
+                apigateway.put_method(
+                    restApiId=api_id,
+                    resourceId=resource_ids[parent],
+                    httpMethod=method.upper(),
+                    authorizationType="NONE",
+                    apiKeyRequired=bool(spec.get("security")),
+                )
+                apigateway.put_integration(
+                    restApiId=api_id,
+                    resourceId=resource_ids[parent],
+                    httpMethod=method.upper(),
+                    type="AWS_PROXY",
+                    integrationHttpMethod="POST",
+                    uri=integration["uri"],
+                )
+                self.stack.api_routes.append(
+                    {
+                        "api": name,
+                        "path": path,
+                        "method": method.upper(),
+                        "function_arn": match.group(1),
+                        "api_key_required": any("api_key" in s for s in spec.get("security", [])),
+                    }
+                )
         self._set(name, api_id, RootResourceId=api_id)
 
     def _api_deployment(self, name: str, p: dict[str, Any]) -> None:
-        deployment = self.aws.client("apigateway").create_deployment(restApiId=p["RestApiId"],
-                                                                       description=p.get("Description", ""))["id"]
+        deployment = self.aws.client("apigateway").create_deployment(
+            restApiId=p["RestApiId"], description=p.get("Description", "")
+        )["id"]
         self._set(name, deployment)
 
     def _api_stage(self, name: str, p: dict[str, Any]) -> None:
-        self.aws.client("apigateway").create_stage(restApiId=p["RestApiId"], stageName=p["StageName"],
-                                                   deploymentId=p["DeploymentId"])
+        self.aws.client("apigateway").create_stage(
+            restApiId=p["RestApiId"], stageName=p["StageName"], deploymentId=p["DeploymentId"]
+        )
         self._set(name, p["StageName"])
 
     def _api_key(self, name: str, p: dict[str, Any]) -> None:
@@ -440,15 +505,25 @@ class Deployer:
 
     def _usage_plan(self, name: str, p: dict[str, Any]) -> None:
         plan = self.aws.client("apigateway").create_usage_plan(
-            name=self._name(name), apiStages=[{"apiId": s["ApiId"], "stage": s["Stage"]} for s in p.get("ApiStages", [])],
-            **({"throttle": {"rateLimit": p["Throttle"]["RateLimit"], "burstLimit": p["Throttle"]["BurstLimit"]}}
-               if "Throttle" in p else {}),
+            name=self._name(name),
+            apiStages=[{"apiId": s["ApiId"], "stage": s["Stage"]} for s in p.get("ApiStages", [])],
+            **(
+                {
+                    "throttle": {
+                        "rateLimit": p["Throttle"]["RateLimit"],
+                        "burstLimit": p["Throttle"]["BurstLimit"],
+                    }
+                }
+                if "Throttle" in p
+                else {}
+            ),
         )["id"]
         self._set(name, plan)
 
     def _usage_plan_key(self, name: str, p: dict[str, Any]) -> None:
-        self.aws.client("apigateway").create_usage_plan_key(usagePlanId=p["UsagePlanId"], keyId=p["KeyId"],
-                                                            keyType=p["KeyType"])
+        self.aws.client("apigateway").create_usage_plan_key(
+            usagePlanId=p["UsagePlanId"], keyId=p["KeyId"], keyType=p["KeyType"]
+        )
         self._set(name, f"{p['UsagePlanId']}:{p['KeyId']}")
 
     # ------------------------------------------------------------------ catalog and query
@@ -469,7 +544,10 @@ class Deployer:
 
     def _named_query(self, name: str, p: dict[str, Any]) -> None:
         query_id = self.aws.client("athena").create_named_query(
-            Name=p["Name"], Database=p["Database"], QueryString=p["QueryString"],
-            Description=p.get("Description", ""), WorkGroup=p.get("WorkGroup", "primary"),
+            Name=p["Name"],
+            Database=p["Database"],
+            QueryString=p["QueryString"],
+            Description=p.get("Description", ""),
+            WorkGroup=p.get("WorkGroup", "primary"),
         )["NamedQueryId"]
         self._set(name, query_id)

@@ -15,7 +15,11 @@ from cdp.local.invoker import InProcessInvoker
 
 REGION = "eu-west-1"
 ACCOUNT_ID = "123456789012"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
 
 
 def free_port() -> int:
@@ -46,7 +50,9 @@ class EmbeddedAws:
 
         self._saved_env = dict(os.environ)
         os.environ.update(CREDENTIALS)
-        os.environ.update({"AWS_DEFAULT_REGION": self.region, "AWS_REGION": self.region, "MOTO_PORT": str(self.port)})
+        os.environ.update(
+            {"AWS_DEFAULT_REGION": self.region, "AWS_REGION": self.region, "MOTO_PORT": str(self.port)}
+        )
         self.invoker.base_environment = {
             **CREDENTIALS,
             "AWS_DEFAULT_REGION": self.region,
@@ -70,8 +76,11 @@ class EmbeddedAws:
     def client(self, service: str) -> Any:
         """A boto3 client for the embedded server."""
         return boto3.client(
-            service, endpoint_url=self.endpoint_url, region_name=self.region,
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"], aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            service,
+            endpoint_url=self.endpoint_url,
+            region_name=self.region,
+            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             config=Config(retries={"max_attempts": 2}, read_timeout=900),
         )
 

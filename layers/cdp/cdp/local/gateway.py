@@ -24,10 +24,18 @@ from cdp.local.emulator import free_port
 class LocalApiGateway:
     """Serves the routes of one stage on http://127.0.0.1:<port>/<stage>/..."""
 
-    def __init__(self, routes: Sequence[dict[str, Any]], api_keys: Sequence[str], lambda_client: Any,
-                 stage: str = "prod") -> None:
+    def __init__(
+        self,
+        routes: Sequence[dict[str, Any]],
+        api_keys: Sequence[str],
+        lambda_client: Any,
+        stage: str = "prod",
+    ) -> None:
         self._routes = [
-            {**route, "pattern": re.compile("^" + re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]+)", route["path"]) + "$")}
+            {
+                **route,
+                "pattern": re.compile("^" + re.sub(r"\{(\w+)\+?\}", r"(?P<\1>[^/]+)", route["path"]) + "$"),
+            }
             for route in routes
         ]
         self._keys = set(api_keys)
@@ -45,7 +53,9 @@ class LocalApiGateway:
     def stop(self) -> None:
         self._server.shutdown()
 
-    def _event(self, request: Request, route: dict[str, Any], path: str, params: dict[str, str]) -> dict[str, Any]:
+    def _event(
+        self, request: Request, route: dict[str, Any], path: str, params: dict[str, str]
+    ) -> dict[str, Any]:
         body = request.get_data()
         text = body.decode("utf-8", errors="strict") if body else None
         return {
@@ -53,16 +63,21 @@ class LocalApiGateway:
             "path": path,
             "httpMethod": request.method,
             "headers": dict(request.headers.items()),
-            "multiValueHeaders": {k: request.headers.getlist(k) for k in request.headers.keys()},
+            "multiValueHeaders": {k: request.headers.getlist(k) for k in request.headers},
             "queryStringParameters": dict(request.args.items()) or None,
             "multiValueQueryStringParameters": {k: request.args.getlist(k) for k in request.args} or None,
             "pathParameters": params or None,
             "stageVariables": None,
             "requestContext": {
-                "resourcePath": route["path"], "httpMethod": request.method, "path": f"/{self.stage}{path}",
-                "stage": self.stage, "requestId": str(uuid.uuid4()), "requestTimeEpoch": int(time.time() * 1000),
+                "resourcePath": route["path"],
+                "httpMethod": request.method,
+                "path": f"/{self.stage}{path}",
+                "stage": self.stage,
+                "requestId": str(uuid.uuid4()),
+                "requestTimeEpoch": int(time.time() * 1000),
                 "identity": {"sourceIp": request.remote_addr, "apiKey": request.headers.get("x-api-key")},
-                "accountId": "123456789012", "apiId": "local",
+                "accountId": "123456789012",
+                "apiId": "local",
             },
             "body": text,
             "isBase64Encoded": False,
@@ -77,7 +92,7 @@ class LocalApiGateway:
         prefix = f"/{self.stage}"
         if not request.path.startswith(prefix + "/"):
             return _json(404, {"message": "Not Found"})
-        path = request.path[len(prefix):]
+        path = request.path[len(prefix) :]
         for route in self._routes:
             match = route["pattern"].match(path)
             if not match or route["method"] != request.method:
@@ -88,13 +103,17 @@ class LocalApiGateway:
                 event = self._event(request, route, path, match.groupdict())
             except UnicodeDecodeError:
                 return _json(400, {"message": "body is not UTF-8"})
-            result = self._lambda.invoke(FunctionName=route["function_arn"], Payload=json.dumps(event).encode())
+            result = self._lambda.invoke(
+                FunctionName=route["function_arn"], Payload=json.dumps(event).encode()
+            )
             payload = json.loads(result["Payload"].read() or b"{}")
             if result.get("FunctionError"):
                 return _json(502, {"message": "Internal server error"})
             body = payload.get("body") or ""
             data = base64.b64decode(body) if payload.get("isBase64Encoded") else body.encode()
-            headers = [(k, v) for k, values in (payload.get("multiValueHeaders") or {}).items() for v in values]
+            headers = [
+                (k, v) for k, values in (payload.get("multiValueHeaders") or {}).items() for v in values
+            ]
             headers += list((payload.get("headers") or {}).items())
             return Response(data, status=payload.get("statusCode", 200), headers=headers)
         return _json(404, {"message": "Missing Authentication Token"})

@@ -8,6 +8,7 @@ exactly as Lambda would, one invocation at a time (a Lambda container is single-
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -142,11 +143,13 @@ class InProcessInvoker:
         saved = dict(os.environ)
         os.environ.update(self.base_environment)
         os.environ.update(function.environment)
-        os.environ.update({
-            "AWS_LAMBDA_FUNCTION_NAME": function.name,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
-            "_HANDLER": function.handler,
-        })
+        os.environ.update(
+            {
+                "AWS_LAMBDA_FUNCTION_NAME": function.name,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+                "_HANDLER": function.handler,
+            }
+        )
         try:
             yield
         finally:
@@ -157,14 +160,15 @@ class InProcessInvoker:
         """Run a function with an event; returns (JSON result, errored, log text) as moto expects."""
         function = self.functions.get(function_name)
         if function is None:
-            error = {"errorMessage": f"function {function_name} is not deployed locally", "errorType": "NotFound"}
+            error = {
+                "errorMessage": f"function {function_name} is not deployed locally",
+                "errorType": "NotFound",
+            }
             return json.dumps(error), True, ""
         # moto hands over the already-decoded payload; a string that is not JSON is passed as is.
         if isinstance(event, str | bytes):
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 event = json.loads(event or "{}")
-            except json.JSONDecodeError:
-                pass
         with self._lock, self._environment(function):
             started = time.monotonic()
             try:
@@ -177,8 +181,17 @@ class InProcessInvoker:
             except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda does
                 trace = traceback.format_exc()
                 self.invocations.append(
-                    Invocation(function.name, started, time.monotonic() - started, True, f"{type(error).__name__}: {error}")
+                    Invocation(
+                        function.name,
+                        started,
+                        time.monotonic() - started,
+                        True,
+                        f"{type(error).__name__}: {error}",
+                    )
                 )
-                payload = {"errorMessage": str(error), "errorType": type(error).__name__,
-                           "stackTrace": trace.splitlines()[-10:]}
+                payload = {
+                    "errorMessage": str(error),
+                    "errorType": type(error).__name__,
+                    "stackTrace": trace.splitlines()[-10:],
+                }
                 return json.dumps(payload), True, trace

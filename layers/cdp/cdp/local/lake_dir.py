@@ -30,7 +30,9 @@ class FolderObjectStore:
             raise KeyError(f"{bucket}/{key}")
         return path.read_bytes()
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None:
         path = self.root / bucket / key
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

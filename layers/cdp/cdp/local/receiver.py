@@ -71,8 +71,12 @@ class WebhookReceiver:
                 return Response(json.dumps({"error": status}), status=status, headers=headers)
             if self.secret is not None:
                 timestamp = request.headers.get("X-CDP-Timestamp", "")
-                expected = "sha256=" + hmac.new(self.secret.encode(), timestamp.encode() + b"." + body,
-                                                hashlib.sha256).hexdigest()
+                expected = (
+                    "sha256="
+                    + hmac.new(
+                        self.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+                    ).hexdigest()
+                )
                 if not hmac.compare_digest(expected, request.headers.get("X-CDP-Signature", "")):
                     self.received.rejected_signatures += 1
                     return Response('{"error": "bad signature"}', status=401)

@@ -22,26 +22,143 @@ from openpyxl import Workbook
 from stdnum import luhn
 
 FIRST_NAMES = {
-    "F": ["Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Sophie", "Camille", "Léa", "Chloé", "Inès",
-          "Manon", "Élodie", "Hélène", "Céline", "Julie", "Aurélie", "Émilie", "Claire", "Anaïs", "Lucie"],
-    "M": ["Jean", "Pierre", "Michel", "Philippe", "Nicolas", "Julien", "Thomas", "Lucas", "Hugo", "Antoine",
-          "François", "Stéphane", "Sébastien", "Jérôme", "Olivier", "Laurent", "Mathieu", "Benoît", "Rémi", "Théo"],
+    "F": [
+        "Marie",
+        "Nathalie",
+        "Isabelle",
+        "Sylvie",
+        "Catherine",
+        "Sophie",
+        "Camille",
+        "Léa",
+        "Chloé",
+        "Inès",
+        "Manon",
+        "Élodie",
+        "Hélène",
+        "Céline",
+        "Julie",
+        "Aurélie",
+        "Émilie",
+        "Claire",
+        "Anaïs",
+        "Lucie",
+    ],
+    "M": [
+        "Jean",
+        "Pierre",
+        "Michel",
+        "Philippe",
+        "Nicolas",
+        "Julien",
+        "Thomas",
+        "Lucas",
+        "Hugo",
+        "Antoine",
+        "François",
+        "Stéphane",
+        "Sébastien",
+        "Jérôme",
+        "Olivier",
+        "Laurent",
+        "Mathieu",
+        "Benoît",
+        "Rémi",
+        "Théo",
+    ],
 }
-LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-              "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-              "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez",
-              "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas",
-              "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier", "Robin"]
-CITIES = [("75011", "Paris"), ("75015", "Paris"), ("92100", "Boulogne-Billancourt"), ("69003", "Lyon"),
-          ("13008", "Marseille"), ("31000", "Toulouse"), ("33000", "Bordeaux"), ("44000", "Nantes"),
-          ("59000", "Lille"), ("67000", "Strasbourg"), ("06000", "Nice"), ("35000", "Rennes"), ("01000", "Bourg-en-Bresse")]
-STREETS = ["rue de la République", "avenue Jean Jaurès", "boulevard Voltaire", "rue Victor Hugo", "place de la Mairie",
-           "chemin des Vignes", "allée des Tilleuls", "rue Pasteur", "avenue de la Gare", "impasse des Lilas"]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefebvre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clément",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+    "Robin",
+]
+CITIES = [
+    ("75011", "Paris"),
+    ("75015", "Paris"),
+    ("92100", "Boulogne-Billancourt"),
+    ("69003", "Lyon"),
+    ("13008", "Marseille"),
+    ("31000", "Toulouse"),
+    ("33000", "Bordeaux"),
+    ("44000", "Nantes"),
+    ("59000", "Lille"),
+    ("67000", "Strasbourg"),
+    ("06000", "Nice"),
+    ("35000", "Rennes"),
+    ("01000", "Bourg-en-Bresse"),
+]
+STREETS = [
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "boulevard Voltaire",
+    "rue Victor Hugo",
+    "place de la Mairie",
+    "chemin des Vignes",
+    "allée des Tilleuls",
+    "rue Pasteur",
+    "avenue de la Gare",
+    "impasse des Lilas",
+]
 PROVIDERS = ["gmail.com", "orange.fr", "free.fr", "hotmail.fr", "yahoo.fr", "laposte.net"]
-COMPANIES = [("Boulangerie Martin", "SARL"), ("Acme Conseil", "SAS"), ("Transports Dubois", "SA"),
-             ("Atelier Lefèvre", "EURL"), ("Nova Informatique", "SAS"), ("Cabinet Moreau", "SCP"),
-             ("Garage Central", "SARL"), ("Vignobles Roux", "SCEA"), ("Bleu Marine Studio", "SASU"),
-             ("Imprimerie Fontaine", "SA")]
+COMPANIES = [
+    ("Boulangerie Martin", "SARL"),
+    ("Acme Conseil", "SAS"),
+    ("Transports Dubois", "SA"),
+    ("Atelier Lefèvre", "EURL"),
+    ("Nova Informatique", "SAS"),
+    ("Cabinet Moreau", "SCP"),
+    ("Garage Central", "SARL"),
+    ("Vignobles Roux", "SCEA"),
+    ("Bleu Marine Studio", "SASU"),
+    ("Imprimerie Fontaine", "SA"),
+]
 
 
 def _siren(rng: random.Random) -> str:
@@ -99,8 +216,16 @@ def _ascii_fold(text: str) -> str:
 def _phone_variant(e164: str, rng: random.Random) -> str:
     national = "0" + e164[3:]
     pairs = " ".join(national[i : i + 2] for i in range(0, 10, 2))
-    return rng.choice([pairs, e164, national, pairs.replace(" ", "."), "0033 " + e164[3:4] + " " + pairs[3:],
-                       "+33 (0)" + pairs[1:]])
+    return rng.choice(
+        [
+            pairs,
+            e164,
+            national,
+            pairs.replace(" ", "."),
+            "0033 " + e164[3:4] + " " + pairs[3:],
+            "+33 (0)" + pairs[1:],
+        ]
+    )
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -119,13 +244,25 @@ def _people(rng: random.Random, count: int) -> list[Person]:
         postcode, city = rng.choice(CITIES)
         company = rng.randrange(len(COMPANIES)) if rng.random() < 0.3 else None
         local = f"{_ascii_fold(first).lower()}.{_ascii_fold(last).lower()}{rng.randint(1, 99)}"
-        domain = (_ascii_fold(COMPANIES[company][0]).lower().replace(" ", "-") + ".fr") if company is not None \
+        domain = (
+            (_ascii_fold(COMPANIES[company][0]).lower().replace(" ", "-") + ".fr")
+            if company is not None
             else rng.choice(PROVIDERS)
+        )
         person = Person(
-            f"P{n:05d}", "Mme" if gender == "F" else "M.", first, last, f"{local}@{domain}",
-            f"+336{rng.randint(10_000_000, 99_999_999)}", None,
-            f"{rng.randint(1, 180)} {rng.choice(STREETS)}", postcode, city,
-            date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55)), company, f"FID{rng.randint(100000, 999999)}",
+            f"P{n:05d}",
+            "Mme" if gender == "F" else "M.",
+            first,
+            last,
+            f"{local}@{domain}",
+            f"+336{rng.randint(10_000_000, 99_999_999)}",
+            None,
+            f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+            postcode,
+            city,
+            date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55)),
+            company,
+            f"FID{rng.randint(100000, 999999)}",
         )
         people.append(person)
         if rng.random() < 0.08 and len(people) < count:
@@ -134,12 +271,23 @@ def _people(rng: random.Random, count: int) -> list[Person]:
             person.landline = landline
             other = rng.choice([g for g in "FM"])
             partner_first = rng.choice([f for f in FIRST_NAMES[other] if f != first])
-            people.append(Person(
-                f"P{len(people):05d}", "Mme" if other == "F" else "M.", partner_first, last,
-                f"{_ascii_fold(partner_first).lower()}.{_ascii_fold(last).lower()}@{rng.choice(PROVIDERS)}",
-                f"+337{rng.randint(10_000_000, 99_999_999)}", landline, person.street, postcode, city,
-                date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55)), None, f"FID{rng.randint(100000, 999999)}",
-            ))
+            people.append(
+                Person(
+                    f"P{len(people):05d}",
+                    "Mme" if other == "F" else "M.",
+                    partner_first,
+                    last,
+                    f"{_ascii_fold(partner_first).lower()}.{_ascii_fold(last).lower()}@{rng.choice(PROVIDERS)}",
+                    f"+337{rng.randint(10_000_000, 99_999_999)}",
+                    landline,
+                    person.street,
+                    postcode,
+                    city,
+                    date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55)),
+                    None,
+                    f"FID{rng.randint(100000, 999999)}",
+                )
+            )
     return people
 
 
@@ -160,18 +308,45 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
             first = _typo(person.first, rng) if copy else person.first
             last = person.last.upper() if rng.random() < 0.5 else person.last
             company = COMPANIES[person.company] if person.company is not None else None
-            crm_rows.append([
-                source_id, person.civility, first, last,
-                person.email.upper() if rng.random() < 0.1 else person.email,
-                _phone_variant(person.landline or person.mobile, rng), person.street,
-                person.postcode.lstrip("0") if rng.random() < 0.5 else person.postcode, person.city.upper(), "France",
-                person.birth.strftime("%d/%m/%Y"), f"{company[0]} {company[1]}" if company else "",
-                "", person.loyalty, (stamp - timedelta(days=rng.randint(1, 400))).strftime("%d/%m/%Y"),
-                rng.choice(["oui", "non", "oui"]),
-            ])
+            crm_rows.append(
+                [
+                    source_id,
+                    person.civility,
+                    first,
+                    last,
+                    person.email.upper() if rng.random() < 0.1 else person.email,
+                    _phone_variant(person.landline or person.mobile, rng),
+                    person.street,
+                    person.postcode.lstrip("0") if rng.random() < 0.5 else person.postcode,
+                    person.city.upper(),
+                    "France",
+                    person.birth.strftime("%d/%m/%Y"),
+                    f"{company[0]} {company[1]}" if company else "",
+                    "",
+                    person.loyalty,
+                    (stamp - timedelta(days=rng.randint(1, 400))).strftime("%d/%m/%Y"),
+                    rng.choice(["oui", "non", "oui"]),
+                ]
+            )
             sample.truth[("crm", source_id)] = person.person_id
-    header = ["Code client", "Civilité", "Prénom", "Nom", "E-mail", "Téléphone", "Adresse", "CP", "Ville", "Pays",
-              "Date de naissance", "Société", "SIRET", "N° carte fidélité", "Date MAJ", "Opt-in email"]
+    header = [
+        "Code client",
+        "Civilité",
+        "Prénom",
+        "Nom",
+        "E-mail",
+        "Téléphone",
+        "Adresse",
+        "CP",
+        "Ville",
+        "Pays",
+        "Date de naissance",
+        "Société",
+        "SIRET",
+        "N° carte fidélité",
+        "Date MAJ",
+        "Opt-in email",
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
@@ -184,7 +359,9 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
     path.write_bytes(buffer.getvalue().encode("cp1252", errors="replace"))
     sample.files["crm"] = path
     corrupt = out / "crm" / "export_corrompu.csv"
-    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(2048)))
+    corrupt.write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(2048))
+    )
     sample.files["crm_corrupt"] = corrupt
     sample.unreadable_files = 1
 
@@ -192,14 +369,25 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Comptes"
-    sheet.append(["N° client", "Raison sociale", "SIRET", "Site web", "Adresse", "Code postal", "Ville", "Tél."])
+    sheet.append(
+        ["N° client", "Raison sociale", "SIRET", "Site web", "Adresse", "Code postal", "Ville", "Tél."]
+    )
     for index, (name, form) in enumerate(COMPANIES):
         siren = _siren(rng)
         postcode, city = rng.choice(CITIES)
         domain = _ascii_fold(name).lower().replace(" ", "-") + ".fr"
-        sheet.append([f"ERP-{index + 1:04d}", f"{name.upper()} {form}", _siret(siren, rng), f"https://www.{domain}",
-                      f"{rng.randint(1, 90)} {rng.choice(STREETS)}", postcode, city,
-                      _phone_variant(f"+331{rng.randint(10_000_000, 99_999_999)}", rng)])
+        sheet.append(
+            [
+                f"ERP-{index + 1:04d}",
+                f"{name.upper()} {form}",
+                _siret(siren, rng),
+                f"https://www.{domain}",
+                f"{rng.randint(1, 90)} {rng.choice(STREETS)}",
+                postcode,
+                city,
+                _phone_variant(f"+331{rng.randint(10_000_000, 99_999_999)}", rng),
+            ]
+        )
     notes = workbook.create_sheet("Notes")
     notes.append(["Export ERP", "généré automatiquement"])
     path = out / "erp" / "comptes.xlsx"
@@ -213,13 +401,22 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
         if rng.random() >= 0.4:
             continue
         local, _, domain = person.email.partition("@")
-        email = (local.replace(".", "") if domain == "gmail.com" and rng.random() < 0.5 else local) + "@" + domain
+        email = (
+            (local.replace(".", "") if domain == "gmail.com" and rng.random() < 0.5 else local) + "@" + domain
+        )
         source_id = f"WF{len(forms) + 1:06d}"
-        forms.append({
-            "submission_id": source_id, "email": email, "prenom": person.first.lower(), "nom": person.last.lower(),
-            "telephone": person.mobile, "code_postal": person.postcode,
-            "optin": rng.choice(["yes", "no", "yes"]), "date": (stamp - timedelta(days=rng.randint(0, 60))).isoformat(),
-        })
+        forms.append(
+            {
+                "submission_id": source_id,
+                "email": email,
+                "prenom": person.first.lower(),
+                "nom": person.last.lower(),
+                "telephone": person.mobile,
+                "code_postal": person.postcode,
+                "optin": rng.choice(["yes", "no", "yes"]),
+                "date": (stamp - timedelta(days=rng.randint(0, 60))).isoformat(),
+            }
+        )
         sample.truth[("webforms", source_id)] = person.person_id
     sample.api_batches = [forms[: len(forms) // 2], forms[len(forms) // 2 :]]
 
@@ -231,9 +428,16 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
         person = rng.choice(people)
         by_card = rng.random() < 0.7
         when = stamp - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 600))
-        writer.writerow([f"T{number + 1:07d}", person.loyalty if by_card else "", "" if by_card else person.email,
-                         f"{rng.uniform(5, 180):.2f}".replace(".", ","), when.strftime("%d/%m/%Y %H:%M"),
-                         rng.choice(["Paris 11", "Lyon Part-Dieu", "Lille Centre"])])
+        writer.writerow(
+            [
+                f"T{number + 1:07d}",
+                person.loyalty if by_card else "",
+                "" if by_card else person.email,
+                f"{rng.uniform(5, 180):.2f}".replace(".", ","),
+                when.strftime("%d/%m/%Y %H:%M"),
+                rng.choice(["Paris 11", "Lyon Part-Dieu", "Lille Centre"]),
+            ]
+        )
     path = out / "pos" / "tickets_2026-11.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tickets.getvalue(), encoding="utf-8")
@@ -245,8 +449,15 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
     writer.writerow(["event_id", "email", "event", "timestamp", "campaign"])
     for number in range(persons * 3):
         person = rng.choice(people)
-        writer.writerow([f"E{number + 1:07d}", person.email, rng.choice(["open", "open", "click"]),
-                         (stamp - timedelta(hours=rng.randint(1, 2000))).isoformat(), "newsletter-novembre"])
+        writer.writerow(
+            [
+                f"E{number + 1:07d}",
+                person.email,
+                rng.choice(["open", "open", "click"]),
+                (stamp - timedelta(hours=rng.randint(1, 2000))).isoformat(),
+                "newsletter-novembre",
+            ]
+        )
     path = out / "emailing" / "events_2026-11.csv.gz"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(events.getvalue().encode("utf-8"), mtime=0))

@@ -46,13 +46,20 @@ class LocalCdp:
         self.aws.invoker.before_invoke = bootstrap.reset
         self.receiver.start()
         self.stack = Deployer(
-            self.aws, self.root, self.stack_name, parameters={"LogLevel": self.log_level},
+            self.aws,
+            self.root,
+            self.stack_name,
+            parameters={"LogLevel": self.log_level},
             environment_overrides=LOCAL_OVERRIDES,
         ).deploy(self.root / "template.yaml")
         secret_arn = self.stack.physical["WebhookSigningSecret"]
-        self.receiver.secret = self.aws.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]
+        self.receiver.secret = self.aws.client("secretsmanager").get_secret_value(SecretId=secret_arn)[
+            "SecretString"
+        ]
         self.upload_config(self.root / "config")
-        self.gateway = LocalApiGateway(self.stack.api_routes, self.stack.api_keys, self.aws.client("lambda")).start()
+        self.gateway = LocalApiGateway(
+            self.stack.api_routes, self.stack.api_keys, self.aws.client("lambda")
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -71,8 +78,13 @@ class LocalCdp:
     @property
     def buckets(self) -> Buckets:
         b = self.stack.physical
-        return Buckets(b["LandingBucket"], b["StagingBucket"], b["CuratedBucket"], b["QuarantineBucket"],
-                       b["ConfigBucket"])
+        return Buckets(
+            b["LandingBucket"],
+            b["StagingBucket"],
+            b["CuratedBucket"],
+            b["QuarantineBucket"],
+            b["ConfigBucket"],
+        )
 
     @property
     def database(self) -> str:
@@ -88,8 +100,9 @@ class LocalCdp:
         count = 0
         for path in sorted(folder.rglob("*.yaml")):
             text = Template(path.read_text(encoding="utf-8")).safe_substitute(values)
-            self.store.put_bytes(self.buckets.config, path.relative_to(folder).as_posix(), text.encode(),
-                                 "application/yaml")
+            self.store.put_bytes(
+                self.buckets.config, path.relative_to(folder).as_posix(), text.encode(), "application/yaml"
+            )
             count += 1
         return count
 
@@ -98,15 +111,26 @@ class LocalCdp:
         """Put a file into the landing bucket (the S3 notification runs the catalog function)."""
         self.aws.client("s3").put_object(Bucket=self.buckets.landing, Key=key, Body=path.read_bytes())
 
-    def post_records(self, source: str, records: Sequence[Mapping[str, Any]], idempotency_key: str | None = None,
-                     body: bytes | None = None, api_key: str | None = None) -> tuple[int, dict[str, Any]]:
+    def post_records(
+        self,
+        source: str,
+        records: Sequence[Mapping[str, Any]],
+        idempotency_key: str | None = None,
+        body: bytes | None = None,
+        api_key: str | None = None,
+    ) -> tuple[int, dict[str, Any]]:
         """POST a batch to the ingest API through the local gateway; returns (status, JSON body)."""
-        data = body if body is not None else "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+        data = (
+            body
+            if body is not None
+            else "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+        )
         headers = {"Content-Type": "application/x-ndjson", "x-api-key": api_key or self.stack.api_keys[0]}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        request = urllib.request.Request(f"{self.gateway.url}/v1/sources/{source}/records", data=data,
-                                         headers=headers, method="POST")
+        request = urllib.request.Request(
+            f"{self.gateway.url}/v1/sources/{source}/records", data=data, headers=headers, method="POST"
+        )
         try:
             with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback gateway
                 return response.status, json.loads(response.read() or b"{}")
@@ -120,8 +144,11 @@ class LocalCdp:
     def run_unify(self, run_id: str, timeout_s: float = 600) -> dict[str, Any]:
         """Start the unify state machine (always with a name: moto overwrites unnamed executions) and wait."""
         sfn = self.aws.client("stepfunctions")
-        arn = sfn.start_execution(stateMachineArn=self.stack.physical["UnifyStateMachine"], name=run_id,
-                                  input=json.dumps({"trigger": "local"}))["executionArn"]
+        arn = sfn.start_execution(
+            stateMachineArn=self.stack.physical["UnifyStateMachine"],
+            name=run_id,
+            input=json.dumps({"trigger": "local"}),
+        )["executionArn"]
         deadline = time.monotonic() + timeout_s
         while True:
             execution = sfn.describe_execution(executionArn=arn)
@@ -129,8 +156,12 @@ class LocalCdp:
                 break
             time.sleep(0.2)
         output = json.loads(execution.get("output") or "{}")
-        return {"status": execution["status"], "output": output, "error": execution.get("error"),
-                "cause": execution.get("cause")}
+        return {
+            "status": execution["status"],
+            "output": output,
+            "error": execution.get("error"),
+            "cause": execution.get("cause"),
+        }
 
     def query(self, sql: str) -> pa.Table:
         """Athena SQL over the current tables, on DuckDB."""
@@ -154,7 +185,9 @@ class LocalCdp:
                 target.write_bytes(self.store.get_bytes(bucket, item.key))
         glue = GlueCatalog(self.database, self.aws.client("glue"))
         tables = self.aws.client("glue").get_tables(DatabaseName=self.database)["TableList"]
-        catalog = {"database": self.database,
-                   "tables": {t["Name"]: glue.table_location(t["Name"]) for t in tables}}
+        catalog = {
+            "database": self.database,
+            "tables": {t["Name"]: glue.table_location(t["Name"]) for t in tables},
+        }
         (folder / "catalog.json").write_text(json.dumps(catalog, indent=2), encoding="utf-8")
         return folder

@@ -6,4 +6,11 @@
 from cdp.resolve.engine import Link, Resolution, resolve_records
 from cdp.resolve.settings import ACCOUNT_SETTINGS, CONTACT_SETTINGS, ResolutionSettings
 
-__all__ = ["ACCOUNT_SETTINGS", "CONTACT_SETTINGS", "Link", "Resolution", "ResolutionSettings", "resolve_records"]
+__all__ = [
+    "ACCOUNT_SETTINGS",
+    "CONTACT_SETTINGS",
+    "Link",
+    "Resolution",
+    "ResolutionSettings",
+    "resolve_records",
+]

@@ -127,17 +127,21 @@ def resolve_records(table: pa.Table, settings: ResolutionSettings) -> Resolution
                 continue
             w = weight(level)
             total += w
-            explanation["fields"].append({"field": comparison.field, "level": level.name, "weight": round(w, 3)})
+            explanation["fields"].append(
+                {"field": comparison.field, "level": level.name, "weight": round(w, 3)}
+            )
         explanation["total"] = round(total, 3)
         rule = deterministic.get((left, right))
         accepted = rule is not None or total >= settings.match_weight_threshold
-        links.append(
-            Link(left, right, total, probability(total), rule or "score", accepted, explanation)
-        )
+        links.append(Link(left, right, total, probability(total), rule or "score", accepted, explanation))
 
     conflicts = [columns[f] for f in settings.conflict_fields]
     # Deterministic links go first: they outrank any score.
-    accepted = [(l.left, l.right, 1e9 if l.rule != "score" else l.match_weight) for l in links if l.accepted]
+    accepted = [
+        (link.left, link.right, 1e9 if link.rule != "score" else link.match_weight)
+        for link in links
+        if link.accepted
+    ]
     labels, cluster_report = cluster(size, accepted, conflicts, settings.max_cluster_size)
 
     sources, source_ids = columns["source"], columns["source_id"]

@@ -63,9 +63,18 @@ class ResolutionSettings:
         return asdict(self)
 
 
-def _string_levels(exact: tuple[float, float], close: tuple[float, float], fuzzy: tuple[float, float],
-                   other: tuple[float, float]) -> tuple[Level, ...]:
-    return (Level("exact", *exact), Level("close", *close), Level("fuzzy", *fuzzy), Level("different", *other))
+def _string_levels(
+    exact: tuple[float, float],
+    close: tuple[float, float],
+    fuzzy: tuple[float, float],
+    other: tuple[float, float],
+) -> tuple[Level, ...]:
+    return (
+        Level("exact", *exact),
+        Level("close", *close),
+        Level("fuzzy", *fuzzy),
+        Level("different", *other),
+    )
 
 
 CONTACT_SETTINGS = ResolutionSettings(
@@ -80,19 +89,29 @@ CONTACT_SETTINGS = ResolutionSettings(
         ("first_name_key", "last_name_key", "city"),
     ),
     comparisons=(
-        Comparison("first_name_key", "string",
-                   _string_levels((0.90, 0.02), (0.05, 0.01), (0.03, 0.03), (0.02, 0.94))),
-        Comparison("last_name_key", "string",
-                   _string_levels((0.90, 0.01), (0.05, 0.005), (0.03, 0.02), (0.02, 0.965))),
+        Comparison(
+            "first_name_key", "string", _string_levels((0.90, 0.02), (0.05, 0.01), (0.03, 0.03), (0.02, 0.94))
+        ),
+        Comparison(
+            "last_name_key",
+            "string",
+            _string_levels((0.90, 0.01), (0.05, 0.005), (0.03, 0.02), (0.02, 0.965)),
+        ),
         Comparison("email_key", "exact", (Level("exact", 0.70, 0.0005), Level("different", 0.30, 0.9995))),
         Comparison("phone", "exact", (Level("exact", 0.60, 0.001), Level("different", 0.40, 0.999))),
-        Comparison("birth_date", "date",
-                   (Level("exact", 0.93, 0.0005), Level("partial", 0.05, 0.01), Level("different", 0.02, 0.9895))),
+        Comparison(
+            "birth_date",
+            "date",
+            (Level("exact", 0.93, 0.0005), Level("partial", 0.05, 0.01), Level("different", 0.02, 0.9895)),
+        ),
         Comparison("postcode", "exact", (Level("exact", 0.85, 0.02), Level("different", 0.15, 0.98))),
-        Comparison("street_key", "string",
-                   _string_levels((0.75, 0.005), (0.10, 0.005), (0.05, 0.02), (0.10, 0.97))),
+        Comparison(
+            "street_key", "string", _string_levels((0.75, 0.005), (0.10, 0.005), (0.05, 0.02), (0.10, 0.97))
+        ),
     ),
-    deterministic_rules=(DeterministicRule("same customer number in one source", ("source", "customer_number")),),
+    deterministic_rules=(
+        DeterministicRule("same customer number in one source", ("source", "customer_number")),
+    ),
     match_weight_threshold=8.0,
     conflict_fields=("birth_date",),
 )
@@ -103,8 +122,9 @@ ACCOUNT_SETTINGS = ResolutionSettings(
     blocking_rules=(("siren",), ("company_key",), ("company_key", "postcode"), ("web_domain",)),
     comparisons=(
         Comparison("siren", "exact", (Level("exact", 0.80, 0.0001), Level("different", 0.20, 0.9999))),
-        Comparison("company_key", "string",
-                   _string_levels((0.80, 0.002), (0.10, 0.005), (0.05, 0.02), (0.05, 0.973))),
+        Comparison(
+            "company_key", "string", _string_levels((0.80, 0.002), (0.10, 0.005), (0.05, 0.02), (0.05, 0.973))
+        ),
         Comparison("postcode", "exact", (Level("exact", 0.80, 0.02), Level("different", 0.20, 0.98))),
         Comparison("web_domain", "exact", (Level("exact", 0.60, 0.001), Level("different", 0.40, 0.999))),
     ),

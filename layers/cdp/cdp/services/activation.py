@@ -33,9 +33,7 @@ def load_destination(store: ObjectStore, buckets: Buckets, name: str) -> Destina
     return parse_destination(store.get_bytes(buckets.config, key).decode("utf-8"), origin=key)
 
 
-def evaluate_segments(
-    lake: Lake, catalog: Catalog, engine: QueryEngine, run_id: str
-) -> dict[str, Any]:
+def evaluate_segments(lake: Lake, catalog: Catalog, engine: QueryEngine, run_id: str) -> dict[str, Any]:
     """Evaluate every segment over the current golden tables, write the run's membership snapshot with
     entered/stayed/exited against the current (previous) membership, and list the deliveries to make."""
     previous_table = lake.read_location(SEGMENT_MEMBERSHIP, catalog.table_location(SEGMENT_MEMBERSHIP.name))
@@ -54,7 +52,9 @@ def evaluate_segments(
         delta = membership_delta(previous.get(segment.name, set()), members)
         rows += delta.rows(segment.name, run_id)
         sizes[segment.name] = {"size": delta.size, "entered": len(delta.entered), "exited": len(delta.exited)}
-        deliveries += [{"run_id": run_id, "segment": segment.name, "destination": d} for d in segment.destinations]
+        deliveries += [
+            {"run_id": run_id, "segment": segment.name, "destination": d} for d in segment.destinations
+        ]
     lake.write_snapshot(SEGMENT_MEMBERSHIP, run_id, rows_to_table(rows, SEGMENT_MEMBERSHIP.schema))
     return {"run_id": run_id, "segments": sizes, "deliveries": deliveries}
 
@@ -72,7 +72,9 @@ def publish_delivery(
     """Send one segment's changes of one run to one destination: adds for who entered, removes for who
     exited. Batches that fail for good are kept under `_deliveries/` with their reason."""
     config = load_destination(lake.store, lake.buckets, destination)
-    membership = [r for r in lake.read_snapshot(SEGMENT_MEMBERSHIP, run_id).to_pylist() if r["segment"] == segment]
+    membership = [
+        r for r in lake.read_snapshot(SEGMENT_MEMBERSHIP, run_id).to_pylist() if r["segment"] == segment
+    ]
     golden = {g["customer_id"]: g for g in lake.read_snapshot(GOLDEN_CONTACT, run_id).to_pylist()}
 
     def record(customer_id: str) -> dict[str, Any]:
@@ -80,27 +82,43 @@ def publish_delivery(
         return {name: profile.get(name) if name != "customer_id" else customer_id for name in config.fields}
 
     plans = {
-        action: plan_batches(segment, destination, run_id, action,
-                             [record(r["customer_id"]) for r in membership if r["status"] == status],
-                             config.batch_size)
+        action: plan_batches(
+            segment,
+            destination,
+            run_id,
+            action,
+            [record(r["customer_id"]) for r in membership if r["status"] == status],
+            config.batch_size,
+        )
         for action, status in (("add", "entered"), ("remove", "exited"))
     }
     report = deliver(
         plans["add"] + plans["remove"],
-        url=config.url, secret=secret, transport=transport,
+        url=config.url,
+        secret=secret,
+        transport=transport,
         policy=RetryPolicy(max_attempts=config.max_attempts),
         bucket=TokenBucket(config.rate_per_second, max(1.0, config.rate_per_second), clock),
-        sleep=sleep, clock=clock, rng=random.Random(f"{run_id}|{segment}|{destination}"),
+        sleep=sleep,
+        clock=clock,
+        rng=random.Random(f"{run_id}|{segment}|{destination}"),
     )
     for failed in report.failed:
         lake.store.put_bytes(
             lake.buckets.curated,
             f"_deliveries/run_id={run_id}/{segment}/{destination}/failed-{failed['idempotency_key']}.json",
-            json.dumps(failed).encode(), "application/json",
+            json.dumps(failed).encode(),
+            "application/json",
         )
     return {
-        "run_id": run_id, "segment": segment, "destination": destination,
-        "added": sum(b.records for b in plans["add"]), "removed": sum(b.records for b in plans["remove"]),
-        "batches": report.batches, "delivered_batches": report.delivered_batches,
-        "delivered_records": report.delivered_records, "attempts": report.attempts, "failed": report.failed,
+        "run_id": run_id,
+        "segment": segment,
+        "destination": destination,
+        "added": sum(b.records for b in plans["add"]),
+        "removed": sum(b.records for b in plans["remove"]),
+        "batches": report.batches,
+        "delivered_batches": report.delivered_batches,
+        "delivered_records": report.delivered_records,
+        "attempts": report.attempts,
+        "failed": report.failed,
     }

@@ -35,15 +35,22 @@ class Settings(BaseModel):
     @property
     def buckets(self) -> Buckets:
         """The bucket names."""
-        return Buckets(self.landing_bucket, self.staging_bucket, self.curated_bucket, self.quarantine_bucket,
-                       self.config_bucket)
+        return Buckets(
+            self.landing_bucket,
+            self.staging_bucket,
+            self.curated_bucket,
+            self.quarantine_bucket,
+            self.config_bucket,
+        )
 
 
 @cache
 def settings() -> Settings:
     """Settings read once per container."""
     fields = Settings.model_fields
-    return Settings.model_validate({name: os.environ[name.upper()] for name in fields if name.upper() in os.environ})
+    return Settings.model_validate(
+        {name: os.environ[name.upper()] for name in fields if name.upper() in os.environ}
+    )
 
 
 @cache

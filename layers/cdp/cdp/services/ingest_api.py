@@ -24,8 +24,13 @@ class InvalidBatch(ValueError):
 
     def problem(self, instance: str) -> dict[str, Any]:
         """The `application/problem+json` document."""
-        body: dict[str, Any] = {"type": "about:blank", "title": self.title, "status": 400, "detail": self.detail,
-                                "instance": instance}
+        body: dict[str, Any] = {
+            "type": "about:blank",
+            "title": self.title,
+            "status": 400,
+            "detail": self.detail,
+            "instance": instance,
+        }
         if self.record is not None:
             body["record"] = self.record
         if self.field is not None:
@@ -54,7 +59,9 @@ def parse_records(body: str, content_type: str) -> list[dict[str, Any]]:
         try:
             records = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InvalidBatch("Invalid JSON", f"{error.msg} at line {error.lineno} column {error.colno}") from error
+            raise InvalidBatch(
+                "Invalid JSON", f"{error.msg} at line {error.lineno} column {error.colno}"
+            ) from error
         if not isinstance(records, list):
             raise InvalidBatch("Invalid JSON", "expected an array of records")
     if not records:
@@ -67,13 +74,18 @@ def parse_records(body: str, content_type: str) -> list[dict[str, Any]]:
         if not record:
             raise InvalidBatch("Invalid record", f"record {index} has no fields", record=index)
         if len(record) > MAX_FIELDS:
-            raise InvalidBatch("Invalid record", f"record {index} has more than {MAX_FIELDS} fields", record=index)
+            raise InvalidBatch(
+                "Invalid record", f"record {index} has more than {MAX_FIELDS} fields", record=index
+            )
         for name, value in record.items():
             if not name.strip():
                 raise InvalidBatch("Invalid field", f"record {index} has an empty field name", index, name)
             if isinstance(value, dict | list):
                 raise InvalidBatch(
-                    "Invalid field", f"record {index}, field {name!r}: nested values are not accepted", index, name
+                    "Invalid field",
+                    f"record {index}, field {name!r}: nested values are not accepted",
+                    index,
+                    name,
                 )
     return records
 
@@ -88,7 +100,12 @@ class Accepted:
 
 
 def land_batch(
-    store: ObjectStore, landing_bucket: str, source: str, body: str, content_type: str, request_id: str,
+    store: ObjectStore,
+    landing_bucket: str,
+    source: str,
+    body: str,
+    content_type: str,
+    request_id: str,
     now: datetime | None = None,
 ) -> Accepted:
     """Validate a posted batch and write it to the landing bucket as NDJSON under `<source>/api/<date>/`."""

@@ -27,7 +27,9 @@ class Buckets:
 
     def of(self, zone: Zone) -> str:
         """The bucket a zone's tables live in."""
-        return {Zone.STAGING: self.staging, Zone.QUARANTINE: self.quarantine, Zone.CURATED: self.curated}[zone]
+        return {Zone.STAGING: self.staging, Zone.QUARANTINE: self.quarantine, Zone.CURATED: self.curated}[
+            zone
+        ]
 
 
 def to_parquet(table: pa.Table) -> bytes:
@@ -44,7 +46,9 @@ def from_parquet(data: bytes) -> pa.Table:
 
 def rows_to_table(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
     """Rows (dicts) to a table of exactly `schema` (missing keys become nulls)."""
-    return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
+    return pa.Table.from_pylist(
+        [{name: row.get(name) for name in schema.names} for row in rows], schema=schema
+    )
 
 
 def parse_location(location: str) -> tuple[str, str]:
@@ -84,12 +88,12 @@ class Lake:
             if not item.key.endswith(".parquet"):
                 continue
             piece = from_parquet(self.store.get_bytes(bucket, item.key))
-            values = dict(
-                unquote(part).split("=", 1) for part in item.key.split("/")[1:-1] if "=" in part
-            )
+            values = dict(unquote(part).split("=", 1) for part in item.key.split("/")[1:-1] if "=" in part)
             for key in table.partition_keys:
                 if key in table.schema.names:
-                    piece = piece.append_column(key, pa.array([values.get(key)] * piece.num_rows, pa.string()))
+                    piece = piece.append_column(
+                        key, pa.array([values.get(key)] * piece.num_rows, pa.string())
+                    )
             pieces.append(piece.select([n for n in table.schema.names if n in piece.column_names]))
         if not pieces:
             return table.schema.empty_table()
@@ -114,4 +118,6 @@ class Lake:
 
     def read_snapshot(self, table: TableDef, run_id: str) -> pa.Table:
         """A curated table's snapshot for one run."""
-        return self.read_location(table, f"s3://{self.buckets.of(table.zone)}/{table.snapshot_prefix(run_id)}")
+        return self.read_location(
+            table, f"s3://{self.buckets.of(table.zone)}/{table.snapshot_prefix(run_id)}"
+        )

@@ -152,7 +152,9 @@ def stage_object(
         return write_report()
 
     try:
-        reader = open_table(store.open(buckets.landing, key, version_id), key.rsplit("/", 1)[-1], _hints(config))
+        reader = open_table(
+            store.open(buckets.landing, key, version_id), key.rsplit("/", 1)[-1], _hints(config)
+        )
         report.format, report.encoding = reader.format, reader.encoding
         profiler = Profiler(list(reader.columns))
         staged_rows: list[dict[str, Any]] = []
@@ -165,17 +167,25 @@ def stage_object(
 
         def quarantine(line_no: int, raw: str, reason: str) -> None:
             reasons[reason.split(":")[0]] += 1
-            quarantined.append({
-                "source": source, "object_key": key, "line_no": line_no, "raw": raw, "reason": reason,
-                "quarantined_at": now(),
-            })
+            quarantined.append(
+                {
+                    "source": source,
+                    "object_key": key,
+                    "line_no": line_no,
+                    "raw": raw,
+                    "reason": reason,
+                    "quarantined_at": now(),
+                }
+            )
 
         def flush() -> None:
             nonlocal batch_no, staged_rows
             if staged_rows and entity and schema is not None:
                 lake.write_partition_file(
-                    STAGING_TABLES[entity], {"source": source, "ingest_date": ingest_date},
-                    f"{oid}-{batch_no:05d}", rows_to_table(staged_rows, schema),
+                    STAGING_TABLES[entity],
+                    {"source": source, "ingest_date": ingest_date},
+                    f"{oid}-{batch_no:05d}",
+                    rows_to_table(staged_rows, schema),
                 )
                 batch_no += 1
             staged_rows = []
@@ -192,26 +202,33 @@ def stage_object(
             for row in batch.rows:
                 mapped = {target: row.values.get(column) for column, target in config.mapping.items()}
                 if not _identifies(config.entity, mapped):
-                    quarantine(row.line_no, row.raw, "no identifying field: " + ", ".join(IDENTIFYING[config.entity]))
+                    quarantine(
+                        row.line_no, row.raw, "no identifying field: " + ", ".join(IDENTIFYING[config.entity])
+                    )
                     continue
                 try:
-                    fields = normalizer(mapped, default_country=config.default_country, day_first=config.day_first)
+                    fields = normalizer(
+                        mapped, default_country=config.default_country, day_first=config.day_first
+                    )
                 except Exception as error:  # noqa: BLE001 - one bad row must not stop the file
                     quarantine(row.line_no, row.raw, f"normalization failed: {type(error).__name__}: {error}")
                     continue
-                staged_rows.append({
-                    **fields,
-                    "source": source,
-                    "source_id": mapped.get("source_id") or f"{oid}:{row.line_no}",
-                    "object_key": key,
-                    "line_no": row.line_no,
-                    "ingested_at": landed_at,
-                    "trust_rank": config.trust_rank,
-                })
+                staged_rows.append(
+                    {
+                        **fields,
+                        "source": source,
+                        "source_id": mapped.get("source_id") or f"{oid}:{row.line_no}",
+                        "object_key": key,
+                        "line_no": row.line_no,
+                        "ingested_at": landed_at,
+                        "trust_rank": config.trust_rank,
+                    }
+                )
             report.staged += len(staged_rows)
             flush()
     except UnreadableFile as error:
-        # Rows already written for this object are provisional: remove them, the file goes whole to quarantine.
+        # Rows already written for this object are provisional: remove them, the file goes whole
+        # to quarantine.
         for table in STAGING_TABLES.values():
             prefix = lake.partition_prefix(table, {"source": source, "ingest_date": ingest_date})
             for item in list(store.list(buckets.staging, prefix + oid)):
@@ -221,7 +238,9 @@ def stage_object(
         store.put_bytes(
             buckets.quarantine,
             f"files/source={quote(source)}/ingest_date={ingest_date}/{oid}.json",
-            json.dumps({"object_key": key, "version_id": version_id, "reason": str(error)}, indent=2).encode(),
+            json.dumps(
+                {"object_key": key, "version_id": version_id, "reason": str(error)}, indent=2
+            ).encode(),
             "application/json",
         )
         return write_report()
@@ -229,32 +248,38 @@ def stage_object(
     report.entity = config.entity.value if config else None
     report.quarantined = len(quarantined)
     report.reasons = dict(reasons)
+    partition = {"source": source, "ingest_date": ingest_date}
     if quarantined:
-        lake.write_partition_file(
-            QUARANTINE, {"source": source, "ingest_date": ingest_date}, oid, rows_to_table(quarantined, QUARANTINE.schema)
-        )
+        lake.write_partition_file(QUARANTINE, partition, oid, rows_to_table(quarantined, QUARANTINE.schema))
         catalog.add_partition(
-            QUARANTINE.name, {"source": source, "ingest_date": ingest_date},
-            f"s3://{buckets.quarantine}/{lake.partition_prefix(QUARANTINE, {'source': source, 'ingest_date': ingest_date})}",
+            QUARANTINE.name,
+            partition,
+            f"s3://{buckets.quarantine}/{lake.partition_prefix(QUARANTINE, partition)}",
         )
     if config and report.staged:
         table = STAGING_TABLES[config.entity]
-        partition = {"source": source, "ingest_date": ingest_date}
-        catalog.add_partition(table.name, partition, f"s3://{buckets.staging}/{lake.partition_prefix(table, partition)}")
+        catalog.add_partition(
+            table.name, partition, f"s3://{buckets.staging}/{lake.partition_prefix(table, partition)}"
+        )
 
     profile = profiler.result()
     report.profile_key = f"_profiles/source={quote(source)}/{oid}.json"
     store.put_bytes(
-        buckets.staging, report.profile_key,
-        json.dumps({"object_key": key, "version_id": version_id, "profile": profile.to_dict()}, indent=2,
-                   default=str).encode(),
+        buckets.staging,
+        report.profile_key,
+        json.dumps(
+            {"object_key": key, "version_id": version_id, "profile": profile.to_dict()}, indent=2, default=str
+        ).encode(),
         "application/json",
     )
     if config is None:
         proposal = propose_mapping(profile)
         report.status = "unknown_source"
         report.draft_key = f"sources/drafts/{source}.yaml"
-        store.put_bytes(buckets.config, report.draft_key, dump_yaml(proposal.to_yaml_dict(source)).encode(),
-                        "application/yaml")
+        store.put_bytes(
+            buckets.config,
+            report.draft_key,
+            dump_yaml(proposal.to_yaml_dict(source)).encode(),
+            "application/yaml",
+        )
     return write_report()
-

@@ -44,10 +44,19 @@ def latest_records(table: pa.Table) -> pa.Table:
     file updates the earlier one instead of counting twice."""
     if table.num_rows == 0:
         return table
-    order = table.sort_by([("source", "ascending"), ("source_id", "ascending"), ("ingested_at", "descending"),
-                           ("object_key", "descending"), ("line_no", "descending")])
+    order = table.sort_by(
+        [
+            ("source", "ascending"),
+            ("source_id", "ascending"),
+            ("ingested_at", "descending"),
+            ("object_key", "descending"),
+            ("line_no", "descending"),
+        ]
+    )
     sources, ids = order.column("source").to_pylist(), order.column("source_id").to_pylist()
-    keep = [i for i in range(order.num_rows) if i == 0 or (sources[i], ids[i]) != (sources[i - 1], ids[i - 1])]
+    keep = [
+        i for i in range(order.num_rows) if i == 0 or (sources[i], ids[i]) != (sources[i - 1], ids[i - 1])
+    ]
     return order.take(pa.array(keep, pa.int64()))
 
 
@@ -56,10 +65,14 @@ def _links_rows(table: pa.Table, resolution: Resolution, entity: str, run_id: st
     return [
         {
             "entity": entity,
-            "left_source": sources[link.left], "left_source_id": ids[link.left],
-            "right_source": sources[link.right], "right_source_id": ids[link.right],
-            "match_weight": round(link.match_weight, 4), "match_probability": round(link.match_probability, 6),
-            "rule": link.rule, "accepted": link.accepted,
+            "left_source": sources[link.left],
+            "left_source_id": ids[link.left],
+            "right_source": sources[link.right],
+            "right_source_id": ids[link.right],
+            "match_weight": round(link.match_weight, 4),
+            "match_probability": round(link.match_probability, 6),
+            "rule": link.rule,
+            "accepted": link.accepted,
             "explanation": json.dumps(link.explanation, separators=(",", ":")),
             "run_id": run_id,
         }
@@ -83,36 +96,52 @@ def _resolve_entity(
 
 def resolve_run(lake: Lake, run_id: str) -> dict[str, Any]:
     """Resolve staged contacts and accounts; write the run's xref and links snapshots and its settings."""
-    contacts, contact_links = _resolve_entity(lake, Entity.CONTACT, CONTACT_SETTINGS, XREF_CONTACT, "customer_id", run_id)
-    accounts, account_links = _resolve_entity(lake, Entity.ACCOUNT, ACCOUNT_SETTINGS, XREF_ACCOUNT, "account_id", run_id)
+    contacts, contact_links = _resolve_entity(
+        lake, Entity.CONTACT, CONTACT_SETTINGS, XREF_CONTACT, "customer_id", run_id
+    )
+    accounts, account_links = _resolve_entity(
+        lake, Entity.ACCOUNT, ACCOUNT_SETTINGS, XREF_ACCOUNT, "account_id", run_id
+    )
     lake.write_snapshot(LINKS, run_id, rows_to_table(contact_links + account_links, LINKS.schema))
     summary = {
         "run_id": run_id,
         "contacts": {
-            "records": len(contacts.ids), "customers": contacts.entity_count,
+            "records": len(contacts.ids),
+            "customers": contacts.entity_count,
             "candidate_pairs": contacts.blocking.candidate_pairs,
             "accepted_links": sum(link.accepted for link in contacts.links),
             "refused_conflicting_links": contacts.clustering.refused_conflict,
             "largest_clusters": contacts.clustering.largest[:5],
         },
         "accounts": {
-            "records": len(accounts.ids), "accounts": accounts.entity_count,
+            "records": len(accounts.ids),
+            "accounts": accounts.entity_count,
             "candidate_pairs": accounts.blocking.candidate_pairs,
             "accepted_links": sum(link.accepted for link in accounts.links),
         },
     }
     lake.store.put_bytes(
-        lake.buckets.curated, f"_runs/run_id={run_id}/resolve.json",
-        json.dumps({"summary": summary, "settings": {"contact": contacts.settings, "account": accounts.settings}},
-                   indent=2).encode(),
+        lake.buckets.curated,
+        f"_runs/run_id={run_id}/resolve.json",
+        json.dumps(
+            {"summary": summary, "settings": {"contact": contacts.settings, "account": accounts.settings}},
+            indent=2,
+        ).encode(),
         "application/json",
     )
     return summary
 
 
 def _attach(rows: list[dict[str, Any]], xref: pa.Table, id_column: str) -> list[dict[str, Any]]:
-    ids = {(s, i): e for s, i, e in zip(xref.column("source").to_pylist(), xref.column("source_id").to_pylist(),
-                                        xref.column(id_column).to_pylist(), strict=True)}
+    ids = {
+        (s, i): e
+        for s, i, e in zip(
+            xref.column("source").to_pylist(),
+            xref.column("source_id").to_pylist(),
+            xref.column(id_column).to_pylist(),
+            strict=True,
+        )
+    }
     for row in rows:
         row[id_column] = ids[(row["source"], row["source_id"])]
     return rows
@@ -133,7 +162,9 @@ def _attribute(rows: list[dict[str, Any]], contacts: Sequence[dict[str, Any]]) -
     source, a customer number, or an e-mail."""
     by_ref = {(c["source"], c["source_id"]): c["customer_id"] for c in contacts}
     by_number = {c["customer_number"]: c["customer_id"] for c in contacts if c.get("customer_number")}
-    by_email = {c["email_key"]: c["customer_id"] for c in contacts if c.get("email_key") and c.get("email_valid")}
+    by_email = {
+        c["email_key"]: c["customer_id"] for c in contacts if c.get("email_key") and c.get("email_valid")
+    }
     for row in rows:
         ref = row.get("customer_ref")
         row["customer_id"] = (
@@ -147,11 +178,13 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
     moment = as_of or datetime.now(UTC)
     contacts = _attach(
         latest_records(lake.read_partitioned(STAGING_TABLES[Entity.CONTACT])).to_pylist(),
-        lake.read_snapshot(XREF_CONTACT, run_id), "customer_id",
+        lake.read_snapshot(XREF_CONTACT, run_id),
+        "customer_id",
     )
     accounts = _attach(
         latest_records(lake.read_partitioned(STAGING_TABLES[Entity.ACCOUNT])).to_pylist(),
-        lake.read_snapshot(XREF_ACCOUNT, run_id), "account_id",
+        lake.read_snapshot(XREF_ACCOUNT, run_id),
+        "account_id",
     )
     golden_contacts = _golden(contacts, "customer_id", CONTACT_RULES, run_id)
     golden_accounts = _golden(accounts, "account_id", ACCOUNT_RULES, run_id)
@@ -162,14 +195,18 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
     transactions = _attribute(
         latest_records(lake.read_partitioned(STAGING_TABLES[Entity.TRANSACTION])).to_pylist(), contacts
     )
-    events = _attribute(latest_records(lake.read_partitioned(STAGING_TABLES[Entity.EVENT])).to_pylist(), contacts)
+    events = _attribute(
+        latest_records(lake.read_partitioned(STAGING_TABLES[Entity.EVENT])).to_pylist(), contacts
+    )
     metrics = customer_metrics([g["customer_id"] for g in golden_contacts], transactions, events, moment)
     for row in metrics:
         row["run_id"] = run_id
     lake.write_snapshot(GOLDEN_CONTACT, run_id, rows_to_table(golden_contacts, GOLDEN_CONTACT.schema))
     lake.write_snapshot(GOLDEN_ACCOUNT, run_id, rows_to_table(golden_accounts, GOLDEN_ACCOUNT.schema))
     lake.write_snapshot(
-        CONTACT_ACCOUNT, run_id, rows_to_table([{**w, "run_id": run_id} for w in works_at], CONTACT_ACCOUNT.schema)
+        CONTACT_ACCOUNT,
+        run_id,
+        rows_to_table([{**w, "run_id": run_id} for w in works_at], CONTACT_ACCOUNT.schema),
     )
     lake.write_snapshot(CUSTOMER_METRICS, run_id, rows_to_table(metrics, CUSTOMER_METRICS.schema))
     return {

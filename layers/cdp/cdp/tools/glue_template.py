@@ -35,7 +35,9 @@ def render_table(table: TableDef) -> str:
     """The YAML of one AWS::Glue::Table resource (flow-style columns keep it short)."""
     partition = set(table.partition_keys)
     columns = [
-        {"Name": field.name, "Type": hive_type(field.type)} for field in table.schema if field.name not in partition
+        {"Name": field.name, "Type": hive_type(field.type)}
+        for field in table.schema
+        if field.name not in partition
     ]
     lines = [
         f"  {resource_name(table)}:",
@@ -57,7 +59,8 @@ def render_table(table: TableDef) -> str:
         f'          Location: !Sub "{table_location(table)}"',
         "          InputFormat: org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
         "          OutputFormat: org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-        "          SerdeInfo: {SerializationLibrary: org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe}",
+        "          SerdeInfo:",
+        "            SerializationLibrary: org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
         "          Columns:",
     ]
     lines += [f"            - {{Name: {c['Name']}, Type: '{c['Type']}'}}" for c in columns]
