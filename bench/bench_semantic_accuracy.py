@@ -21,6 +21,7 @@ for path in (ROOT, ROOT / "layers" / "cdp"):
         sys.path.insert(0, str(path))
 
 from cdp.catalog import SEMANTIC_TYPES, detect_semantic_type  # noqa: E402
+
 from tests.fixtures.semantic_columns import SEED, build_columns  # noqa: E402
 
 
@@ -63,7 +64,11 @@ def main() -> int:
         n = actual_count[semantic_type]
         if not n and not predicted_count[semantic_type]:
             continue
-        precision = true_pos[semantic_type] / predicted_count[semantic_type] if predicted_count[semantic_type] else 0.0
+        precision = (
+            true_pos[semantic_type] / predicted_count[semantic_type]
+            if predicted_count[semantic_type]
+            else 0.0
+        )
         recall = true_pos[semantic_type] / n if n else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         print(f"{semantic_type:16s} {n:3d} {precision:6.2f} {recall:6.2f} {f1:6.2f}")
@@ -72,8 +77,10 @@ def main() -> int:
     print(f"\nconfusions ({len(confusions)}):")
     for column, predicted, confidence in confusions:
         sample = ", ".join(repr(v) for v in column["values"][:4])
-        print(f"  {column['label']!s:15s} -> {predicted!s:15s} ({confidence:.2f})  header={column['header']!r}"
-              f" [{column['kind']}]  e.g. {sample}")
+        print(
+            f"  {column['label']!s:15s} -> {predicted!s:15s} ({confidence:.2f})  header={column['header']!r}"
+            f" [{column['kind']}]  e.g. {sample}"
+        )
     if args.verbose:
         print("\nall columns:")
         for column, predicted, confidence in results:

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import json
 from itertools import combinations
-from pathlib import Path
-
 import pyarrow.parquet as pq
 import pytest
-from cdp.local.demo import DemoResult, run_demo
+from cdp.local.demo import DemoResult
 from cdp.model import GOLDEN_CONTACT_SCHEMA
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    return run_demo(ROOT, tmp_path_factory.mktemp("demo"), persons=150, seed=11)
 
 
 def _pairs(groups: dict[str, set[str]]) -> set[tuple[str, str]]:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cdp.services.ingest_api import SOURCE_NAME
+
 
 def _repository_root() -> Path:
     """The folder holding template.yaml: the current directory or one of its parents."""
@@ -50,6 +52,101 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lake_stack(lake: Path):  # noqa: ANN202 - a LocalCdp, imported lazily
+    """A local stack with the lake saved in `lake` loaded into it."""
+    from cdp.local.stack import LocalCdp
+
+    cdp = LocalCdp(_repository_root()).start()
+    cdp.restore(lake)
+    return cdp
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"cdp ingest: {path}: no such file", file=sys.stderr)
+        return 2
+    if not SOURCE_NAME.match(args.source):
+        print(f"cdp ingest: source name {args.source!r} must match {SOURCE_NAME.pattern}", file=sys.stderr)
+        return 2
+    lake = Path(args.lake)
+    cdp = _lake_stack(lake)
+    try:
+        key = f"{args.source}/{path.name}"
+        version = cdp.drop(path, key)
+        cdp.settle()
+        report = next(
+            (r for r in cdp.reports() if r["object_key"] == key and r["version_id"] == version), None
+        )
+        cdp.export(lake)
+    finally:
+        cdp.stop()
+    if report is None:
+        print(
+            f"cdp ingest: {path}: the catalog function did not report (see the logs above)", file=sys.stderr
+        )
+        return 1
+    console = Console()
+    if report["status"] == "unreadable":
+        print(f"cdp ingest: {path}: {report['error']}", file=sys.stderr)
+        return 1
+    console.print(
+        f"{key}: {report['format']} ({report['encoding'] or 'binary'}), rows in {report['rows_in']}, "
+        f"staged [bold]{report['staged']}[/bold], quarantined [bold]{report['quarantined']}[/bold]"
+        + ("" if report["reconciled"] else " [red](does not reconcile)[/red]")
+    )
+    for reason, count in sorted(report["reasons"].items()):
+        console.print(f"  quarantined, {reason}: {count}")
+    if report["status"] == "unknown_source":
+        console.print(
+            f"Unknown source {args.source!r}: nothing staged. A draft mapping was proposed in the lake at "
+            f"{lake / cdp.buckets.config / report['draft_key']}; review it, save it as "
+            f"config/sources/{args.source}.yaml and ingest again."
+        )
+        return 1
+    console.print(f"Lake saved in {lake}.")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    lake = Path(args.lake)
+    cdp = _lake_stack(lake)
+    try:
+        result = cdp.run_unify(args.run_id)
+        cdp.export(lake)
+    finally:
+        cdp.stop()
+    console = Console()
+    if result["status"] != "SUCCEEDED":
+        print(f"cdp run: {result['status']}: {result['error']}: {result['cause']}", file=sys.stderr)
+        return 1
+    output = result["output"]
+    console.print(f"Run {args.run_id}: SUCCEEDED")
+    console.print_json(
+        data={
+            "resolve": output["resolve"]["value"],
+            "merge": output["merge"]["value"],
+            "segments": output["segments"]["value"]["segments"],
+        }
+    )
+    return 0
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from cdp.local.catalog_view import print_catalog
+
+    lake = Path(args.lake)
+    if not (lake / "catalog.json").is_file():
+        print(f"cdp catalog: no lake at {lake} (run `make demo` or `cdp ingest` first)", file=sys.stderr)
+        return 2
+    print_catalog(lake)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cdp` command."""
     parser = argparse.ArgumentParser(prog="cdp", description="Serverless Customer Data Platform, locally.")
@@ -64,7 +161,25 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--lake", default="out/demo/lake")
     query.add_argument("--limit", type=int, default=50, help="rows to print")
     query.set_defaults(run=_query)
+    ingest = commands.add_parser("ingest", help="land a local file through the local stack and reconcile it")
+    ingest.add_argument("file")
+    ingest.add_argument(
+        "--source", required=True, help="the source it comes from (config/sources/<name>.yaml)"
+    )
+    ingest.add_argument("--lake", default="out/demo/lake", help="the local lake folder (loaded, then saved)")
+    ingest.set_defaults(run=_ingest)
+    run = commands.add_parser("run", help="run the unify state machine on the local lake")
+    run.add_argument("--lake", default="out/demo/lake")
+    run.add_argument("--run-id", default=None, help="defaults to run-<UTC timestamp>")
+    run.set_defaults(run=_run)
+    catalog = commands.add_parser("catalog", help="print the data catalog: tables and file profiles")
+    catalog.add_argument("--lake", default="out/demo/lake")
+    catalog.set_defaults(run=_catalog)
     args = parser.parse_args(argv)
+    if getattr(args, "run_id", "unset") is None:
+        from datetime import UTC, datetime
+
+        args.run_id = datetime.now(UTC).strftime("run-%Y%m%dT%H%M%S")
     return int(args.run(args))
 
 

@@ -8,7 +8,8 @@ shares of a sample.
 from __future__ import annotations
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a text, as a frozenset (keeps long word lists readable)."""
     return frozenset(text.split())
 
 
@@ -18,7 +19,7 @@ def _lines(text: str) -> frozenset[str]:
 
 
 # Common first names: French (all generations), then English, German, Italian, Spanish, Maghrebi and others.
-FIRST_NAMES: frozenset[str] = _words(
+FIRST_NAMES: frozenset[str] = words(
     """
     jean pierre michel andre philippe rene louis alain jacques bernard marcel daniel roger robert paul claude
     christian henri georges nicolas francois patrick gerard christophe joseph julien david frederic thierry
@@ -63,7 +64,7 @@ FIRST_NAMES: frozenset[str] = _words(
 )
 
 # Frequent surnames (France first, then English, German, Italian, Spanish, Portuguese).
-LAST_NAMES: frozenset[str] = _words(
+LAST_NAMES: frozenset[str] = words(
     """
     martin bernard thomas petit robert richard durand dubois moreau laurent simon michel lefebvre leroy roux
     david bertrand morel fournier girard bonnet dupont lambert fontaine rousseau vincent muller lefevre faure
@@ -90,7 +91,9 @@ LAST_NAMES: frozenset[str] = _words(
 )
 
 # Particles that start compound surnames ("de la Fontaine", "Le Gall", "van Dyke").
-NAME_PARTICLES: frozenset[str] = _words("de du des la le d van von der den di da dos del della mc mac ben el al")
+NAME_PARTICLES: frozenset[str] = words(
+    "de du des la le d van von der den di da dos del della mc mac ben el al"
+)
 
 # Big French cities and the European/world cities most often seen in French customer files.
 CITIES: frozenset[str] = _lines(
@@ -117,7 +120,7 @@ CITIES: frozenset[str] = _lines(
 )
 
 # Pieces that French commune names are made of ("Saint-Cyr-sur-Loire", "Villeneuve-d'Ascq").
-CITY_PARTS: frozenset[str] = _words(
+CITY_PARTS: frozenset[str] = words(
     "saint sainte st ste sur sous en les lez le la aux cedex ville villeneuve villers bourg mont port fort"
 )
 
@@ -142,7 +145,7 @@ CURRENCY_WORDS: frozenset[str] = _lines(
 )
 
 # Street-type words (French and English, with their usual abbreviations).
-STREET_WORDS: frozenset[str] = _words(
+STREET_WORDS: frozenset[str] = words(
     """
     rue r avenue av ave boulevard bd bld blvd chemin ch chem allee all impasse imp place pl route rte quai
     cours square sq lieu-dit lieudit ld residence res voie passage pass sentier cite hameau za zi zac parc
@@ -152,10 +155,10 @@ STREET_WORDS: frozenset[str] = _words(
     """
 )
 # Postal box markers that make up a whole address line ("BP 123", "CS 70001").
-POSTAL_BOX_WORDS: frozenset[str] = _words("bp cs tsa cedex po box")
+POSTAL_BOX_WORDS: frozenset[str] = words("bp cs tsa cedex po box")
 
 # Legal forms: finding one of these tokens in a value is strong evidence of a company name.
-LEGAL_FORMS: frozenset[str] = _words(
+LEGAL_FORMS: frozenset[str] = words(
     """
     sa sas sasu sarl eurl sci snc scp scm scop scs sca gie gaec earl selarl selas sem spa srl sl sll sprl
     bvba bv nv gmbh ag kg ug ohg ltd limited llc llp inc incorporated corp corporation plc co oy ab as aps
@@ -163,7 +166,7 @@ LEGAL_FORMS: frozenset[str] = _words(
     """
 )
 # Words frequent in company names; weaker evidence than a legal form.
-COMPANY_WORDS: frozenset[str] = _words(
+COMPANY_WORDS: frozenset[str] = words(
     """
     groupe group holding holdings consulting conseil conseils services service solutions technologies
     technology tech industries industrie industrial transports transport logistique logistics boulangerie
@@ -199,8 +202,8 @@ CIVILITY_ONLY: frozenset[str] = _lines(
     "mme, mlle, melle, mr, mrs, ms, miss, monsieur, madame, mademoiselle, dr, m et mme, mr et mme"
 )
 
-TRUE_WORDS: frozenset[str] = _words("oui yes y o 1 true vrai t on x ok si ja")
-FALSE_WORDS: frozenset[str] = _words("non no n 0 false faux f off nein")
+TRUE_WORDS: frozenset[str] = words("oui yes y o 1 true vrai t on x ok si ja")
+FALSE_WORDS: frozenset[str] = words("non no n 0 false faux f off nein")
 BOOLEAN_WORDS: frozenset[str] = TRUE_WORDS | FALSE_WORDS
 # Values that only a consent column carries.
 CONSENT_WORDS: frozenset[str] = _lines(
@@ -212,7 +215,7 @@ CONSENT_WORDS: frozenset[str] = _lines(
 )
 
 # Marketing / web / commerce event names (folded, separators turned into "_").
-EVENT_TYPES: frozenset[str] = _words(
+EVENT_TYPES: frozenset[str] = words(
     """
     open opened opens email_open email_opened click clicked clicks email_click email_clicked visit visited
     page_view pageview pageviews page_viewed view viewed product_view view_item bounce bounced soft_bounce
@@ -227,7 +230,7 @@ EVENT_TYPES: frozenset[str] = _words(
     """
 )
 # Words a compound event name may contain ("email_link_clicked", "newsletter-open").
-EVENT_WORDS: frozenset[str] = _words(
+EVENT_WORDS: frozenset[str] = words(
     """
     open opened click clicked visit visited view viewed bounce bounced unsubscribe unsubscribed subscribe
     purchase purchased order checkout sent delivered spam complaint signup login logout search download

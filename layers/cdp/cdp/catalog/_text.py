@@ -10,18 +10,37 @@ from typing import NamedTuple
 
 from unidecode import unidecode
 
-from cdp.catalog._lexicon import MONTHS
+from cdp.catalog._lexicon import MONTHS, words
 
 # Strings meaning "no value" in exports. Compared after strip() + lower() so "NULL", " n/a " and "#N/A"
 # all hit; kept small on purpose ("0", "x", "-" can be real values of flags or codes).
 NULL_TOKENS: frozenset[str] = frozenset(
-    {"", "null", "none", "nan", "n/a", "#n/a", "na", "nil", "\\n", "undefined", "(null)", "<null>", "n.a.", "n.c."}
+    {
+        "",
+        "null",
+        "none",
+        "nan",
+        "n/a",
+        "#n/a",
+        "na",
+        "nil",
+        "\\n",
+        "undefined",
+        "(null)",
+        "<null>",
+        "n.a.",
+        "n.c.",
+    }
 )
+
+
+# Null tokens are short; longer strings (even blank ones) are values. The profiler applies the same rule.
+NULL_MAX_CHARS = 64
 
 
 def is_null(value: str | None) -> bool:
     """Whether a raw cell carries no value (None, blank or a null token such as "NULL" or "N/A")."""
-    return value is None or value.strip().lower() in NULL_TOKENS
+    return value is None or (len(value) <= NULL_MAX_CHARS and value.strip().lower() in NULL_TOKENS)
 
 
 @lru_cache(maxsize=65536)
@@ -37,9 +56,9 @@ def fold(value: str) -> str:
     return " ".join(text.lower().split())
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Pattern signatures
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 _SIGNATURE_MAX = 40
 _RUNS = re.compile(r"9{2,}|A{2,}|a{2,}| {2,}")
@@ -75,12 +94,14 @@ def _collapse(match: re.Match[str]) -> str:
 _ALNUM = re.compile(r"[Aa9]+")
 _SWITCH = re.compile(r"(?<=[Aa])9|(?<=9)[Aa]")
 _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_MIXED_HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}(?![0-9A-Za-z])")
+_MIXED_HEX = re.compile(
+    r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}(?![0-9A-Za-z])"
+)
 
 
 def _alnum_run(match: re.Match[str]) -> str:
     run = match.group(0)
-    # Letters and digits interleaved many times (tokens such as "0031t00000ABCdeAAB"): only the length matters.
+    # Letters and digits interleaved many times ("0031t00000ABCdeAAB"): only the length matters.
     if len(_SWITCH.findall(run)) >= 3:
         return f"x{{{len(run)}}}"
     return _RUNS.sub(_collapse, run)
@@ -112,7 +133,9 @@ def signature(value: str) -> str:
     mapped = text.translate(_CLASS_TABLE)
     if not mapped.isascii():
         mapped = "".join(
-            ch if ch.isascii() else ("A" if ch.isupper() else "a" if ch.isalpha() else "9" if ch.isdigit() else ch)
+            ch
+            if ch.isascii()
+            else ("A" if ch.isupper() else "a" if ch.isalpha() else "9" if ch.isdigit() else ch)
             for ch in mapped
         )
     collapsed = _ALNUM.sub(_alnum_run, mapped)
@@ -121,29 +144,27 @@ def signature(value: str) -> str:
     return collapsed if len(collapsed) <= _SIGNATURE_MAX else collapsed[:_SIGNATURE_MAX] + "…"
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Headers
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
-_HEADER_STOPWORDS = frozenset(
-    "de du des la le les l d the of a au aux en et and du un une par for to".split()
-)
+_HEADER_STOPWORDS = words("de du des la le les l d the of a au aux en et and du un une par for to")
 # "N°", "No", "num", "#"... all mean "number of"; they carry no type information on their own.
-_NUMBER_WORDS = frozenset("no n num numero nr nbr nb number nummer".split())
+_NUMBER_WORDS = words("no n num numero nr nbr nb number nummer")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def header_tokens(header: str) -> tuple[str, ...]:
-    """Significant folded tokens of a column header ("N° SIRET" -> ("siret",), "firstName" -> ("first", "name"))."""
+    """Significant folded tokens of a header: "N° SIRET" -> ("siret",), "firstName" -> ("first", "name")."""
     text = header.replace("°", " ").replace("º", " ").replace("#", " ")
     text = _CAMEL.sub(" ", text)
     words = re.findall(r"[a-z0-9]+", fold(text))
     return tuple(w for w in words if w not in _HEADER_STOPWORDS and w not in _NUMBER_WORDS)
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Dates
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 class DateParts(NamedTuple):
@@ -237,7 +258,10 @@ def parse_date(value: str, *, compact: bool = False) -> DateParts | None:
     if time is False or not 1000 <= parts.year <= 2999:
         return None
     if parts.ambiguous:
-        if not (_valid_ymd(parts.year, parts.second, parts.first) or _valid_ymd(parts.year, parts.first, parts.second)):
+        if not (
+            _valid_ymd(parts.year, parts.second, parts.first)
+            or _valid_ymd(parts.year, parts.first, parts.second)
+        ):
             return None
     elif not _valid_ymd(parts.year, parts.first, parts.second):
         return None
@@ -264,9 +288,9 @@ def date_iso(parts: DateParts, order: str = "DMY") -> str | None:
     return f"{text}T{parts.time}" if parts.time else text
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Numbers and amounts
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 INTEGER = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
 DECIMAL = re.compile(r"\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)

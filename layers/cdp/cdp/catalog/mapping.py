@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cdp.catalog import _lexicon as lex
 from cdp.catalog._text import header_tokens
 from cdp.catalog.profile import ColumnProfile, FileProfile
 from cdp.model import CANONICAL_FIELDS, Entity
@@ -51,14 +52,14 @@ _TARGETS: dict[str, dict[str, tuple[str, ...]]] = {
 }  # fmt: skip
 
 # Header words that point at fields no semantic type covers (or refine one).
-_CHANNEL_WORDS = frozenset("canal channel source medium magasin store boutique pos shop origine origin".split())
-_UPDATE_WORDS = frozenset("maj modif modification modified updated update last derniere".split())
-_MOBILE_WORDS = frozenset("mobile portable gsm cell cellphone msisdn".split())
-_CUSTOMER_WORDS = frozenset("client customer cust user member adherent contact utilisateur".split())
-_RECORD_ID_WORDS = frozenset("order commande transaction ticket facture invoice event evenement vente sale".split())
-_ACCOUNT_WORDS = frozenset("compte account societe entreprise company organisation organization".split())
-_PURPOSE_WORDS = frozenset("purpose finalite objet".split())
-_OCCURRED_WORDS = frozenset("achat commande transaction order purchase vente event evenement occurred".split())
+_CHANNEL_WORDS = lex.words("canal channel source medium magasin store boutique pos shop origine origin")
+_UPDATE_WORDS = lex.words("maj modif modification modified updated update last derniere")
+_MOBILE_WORDS = lex.words("mobile portable gsm cell cellphone msisdn")
+_CUSTOMER_WORDS = lex.words("client customer cust user member adherent contact utilisateur")
+_RECORD_ID_WORDS = lex.words("order commande transaction ticket facture invoice event evenement vente sale")
+_ACCOUNT_WORDS = lex.words("compte account societe entreprise company organisation organization")
+_PURPOSE_WORDS = lex.words("purpose finalite objet")
+_OCCURRED_WORDS = lex.words("achat commande transaction order purchase vente event evenement occurred")
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ class MappingProposal:
             source: The source's name.
 
         Returns:
-            ``{"name", "entity", "status": "draft", "default_country", "date_order", "trust_rank", "mapping"}``.
+            ``{"name", "entity", "status": "draft", "default_country", "date_order", "trust_rank",
+            "mapping"}``.
         """
         return {
             "name": source,
@@ -103,7 +105,8 @@ class MappingProposal:
 def guess_entity(columns: Iterable[ColumnProfile]) -> str:
     """The entity a set of profiled columns most likely describes.
 
-    Rules, in order: an event_type column means events; an amount means transactions; company identifiers
+    Rules, in order: an event_type column means events; an amount means transactions (unless the file is
+    clearly about people: several person fields such as names, civility, birth date); company identifiers
     or names without any person field mean accounts; anything else (names, e-mails...) means contacts.
 
     Args:
@@ -115,7 +118,8 @@ def guess_entity(columns: Iterable[ColumnProfile]) -> str:
     types = {c.semantic_type for c in columns if c.semantic_type and c.confidence >= _MIN_CONFIDENCE}
     if "event_type" in types:
         return "event"
-    if "amount" in types:
+    if "amount" in types and len(types & _PERSON_TYPES) < 2:
+        # A CRM export may carry a lifetime value; a sales file rarely carries more than a name.
         return "transaction"
     if types & _COMPANY_TYPES and not types & _PERSON_TYPES:
         return "account"
@@ -144,7 +148,11 @@ def _id_fields(entity: str, column: ColumnProfile, source_id_taken: bool) -> tup
     # Transactions, events, consents: the record's own id is unique and not named after the customer.
     if _is_unique(column) and not customerish and (words & _RECORD_ID_WORDS or "id" in words or not words):
         return ("source_id", "customer_ref")
-    return ("customer_ref", "source_id") if not _is_unique(column) or customerish else ("source_id", "customer_ref")
+    return (
+        ("customer_ref", "source_id")
+        if not _is_unique(column) or customerish
+        else ("source_id", "customer_ref")
+    )
 
 
 def _header_fields(entity: str, column: ColumnProfile) -> tuple[str, ...]:

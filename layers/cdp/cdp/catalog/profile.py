@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import heapq
 import operator
-from operator import itemgetter
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import compress, filterfalse, islice
+from operator import itemgetter
 from typing import Any
 
-from cdp.catalog._text import DECIMAL, INTEGER, NULL_TOKENS, date_iso, parse_date, signature
+from cdp.catalog._lexicon import words
+from cdp.catalog._text import DECIMAL, INTEGER, NULL_MAX_CHARS, NULL_TOKENS, date_iso, parse_date, signature
 from cdp.catalog.semantic import PII_TYPES, analyze_values, looks_like_pii
 from cdp.catalog.sketch import HyperLogLog, MisraGries, Reservoir
 
@@ -29,7 +30,7 @@ _TOP_VALUES = 10
 _TOP_PATTERNS = 5
 _SAMPLE_CHARS = 256
 # Physical booleans: the strict spellings only (semantic typing knows more: oui/non, O/N, x...).
-_BOOLEAN_SPELLINGS = frozenset("true false yes no oui non y n 0 1 t f vrai faux".split())
+_BOOLEAN_SPELLINGS = words("true false yes no oui non y n 0 1 t f vrai faux")
 # ISO dates and date-times in a fixed layout sort correctly as text: no parsing needed for min/max.
 _ISO_FAST = re.compile(
     r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
@@ -40,7 +41,7 @@ _DATE_GATE = re.compile(r"\s*(?:\d{1,4}[-/. ]|[^\W\d_]{3,})")
 _MAX_NUMBER_CHARS = 30
 _STR_OR_NONE = frozenset({str, type(None)})
 # Null cells: the null tokens, padded with whitespace or not, in any case; checked on short keys only.
-_NULL_KEY_MAX = 64
+_NULL_KEY_MAX = NULL_MAX_CHARS
 _NULL_TEXT = re.compile(
     r"\s*(?:" + "|".join(re.escape(token) for token in sorted(NULL_TOKENS, key=len, reverse=True)) + r")\s*",
     re.IGNORECASE,
@@ -194,7 +195,8 @@ class _DateRange:
 
     def add(self, keys: list[str]) -> bool:
         """Take a chunk's distinct values; False as soon as one is not a date."""
-        fast = [k for k in keys if _ISO_FAST.fullmatch(k)]
+        # Written "2024-01-31 10:00" or "2024-01-31T10:00": compared in the ISO "T" form.
+        fast = [k.strip().replace(" ", "T", 1) for k in keys if _ISO_FAST.fullmatch(k.strip())]
         if fast:
             low, high = min(fast), max(fast)
             self.iso_min = low if self.iso_min is None or low < self.iso_min else self.iso_min
@@ -202,9 +204,8 @@ class _DateRange:
             self.timed = self.timed or max(map(len, fast)) > 10
         if len(fast) == len(keys):
             return True
-        fast_set = set(fast)
         for key in keys:
-            if key in fast_set:
+            if _ISO_FAST.fullmatch(key.strip()):
                 continue
             parts = parse_date(key)
             if parts is None:
@@ -231,10 +232,7 @@ class _DateRange:
         chosen = self.dmy if self.dmy_ok else self.mdy
         lows = [v for v in (self.iso_min, chosen[0] if chosen else None) if v]
         highs = [v for v in (self.iso_max, chosen[1] if chosen else None) if v]
-        # "2024-01-31 10:00" and "2024-01-31T10:00" must compare alike.
-        low = min(lows, key=lambda v: v.replace(" ", "T")) if lows else None
-        high = max(highs, key=lambda v: v.replace(" ", "T")) if highs else None
-        return (low.replace(" ", "T") if low else None, high.replace(" ", "T") if high else None)
+        return (min(lows) if lows else None, max(highs) if highs else None)
 
 
 def _extend(bounds: list[str], value: str) -> None:
@@ -249,7 +247,9 @@ def _extend(bounds: list[str], value: str) -> None:
 class _Column:
     """Running state of one column."""
 
-    def __init__(self, key: Any, prior_rows: int, sample_size: int, seed: int, cap: int, top_capacity: int) -> None:
+    def __init__(
+        self, key: Any, prior_rows: int, sample_size: int, seed: int, cap: int, top_capacity: int
+    ) -> None:
         self.key = key
         self.name = key if isinstance(key, str) else str(key)
         self.rows = prior_rows
@@ -276,7 +276,7 @@ class _Column:
         self.reservoir = Reservoir(sample_size, f"{seed}:{self.name}", max_chars=_SAMPLE_CHARS)
         self.pending: list[Any] = []
 
-    # -- per chunk ---------------------------------------------------------------------------------------------
+    # -- per chunk -------------------------------------------------------------------------------------------
 
     def flush(self) -> None:
         if self.pending:
@@ -387,7 +387,7 @@ class _Column:
         if self.dec_max is None or high > self.dec_max[0]:
             self.dec_max = (high, keys[floats.index(high)].strip())
 
-    # -- result ------------------------------------------------------------------------------------------------
+    # -- result ----------------------------------------------------------------------------------------------
 
     def physical_type(self) -> str:
         if self.rows == self.nulls:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property, lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 import phonenumbers
@@ -85,9 +86,9 @@ class SemanticAnalysis:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Regular expressions and reference sets
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 _EMAIL = re.compile(r"[^\s@,;<>()\[\]\"]+@[^\s@,;<>()\[\]\"]+\.[^\W\d_]{2,24}")
 _EMAIL_SEARCH = re.compile(r"[^\s@,;<>]+@[^\s@,;<>]+\.[A-Za-z]{2,}")
@@ -96,13 +97,11 @@ _URL_SCHEME = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _DOMAIN = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z]{2,24})(?::\d+)?(?:[/?#][^\s]*)?", re.IGNORECASE
 )
-_COMMON_TLDS = frozenset(
-    """
+_COMMON_TLDS = lex.words("""
     com fr net org io co de be ch uk eu info biz es it nl pt lu ca us app dev shop store tech online site ai
     me tv fm re gp mq gf pf nc yt pm mc ad at dk se no fi ie pl cz gr ro hu bg sk si hr lt lv ee cy mt ma dn
     tn sn ci cm dz jp cn in br mx ar au nz za ru tr asia cloud digital agency paris bzh alsace corsica
-    """.split()
-)
+    """)
 _UUID = re.compile(r"\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?", re.IGNORECASE)
 _GA_CLIENT_ID = re.compile(r"(?:GA\d\.\d\.)?\d{6,10}\.\d{10}")
 _FB_COOKIE = re.compile(r"fb\.\d\.\d{13}\.\d{5,20}")
@@ -129,7 +128,7 @@ _CAMEL_SPLIT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _DECIMAL_NUMBER = re.compile(r"[+-]?\d+[.,]\d+")
 
 # Legal forms that are never ordinary words, so they count anywhere in the value.
-_STRONG_LEGAL = frozenset("sas sasu sarl eurl sci snc scop selarl selas gmbh ltd llc llp inc plc gaec earl".split())
+_STRONG_LEGAL = lex.words("sas sasu sarl eurl sci snc scop selarl selas gmbh ltd llc llp inc plc gaec earl")
 
 
 @cache
@@ -152,121 +151,122 @@ def _countries() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(alpha2), frozenset(alpha3), frozenset(names)
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Header hints
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
-# Phrases (folded tokens) per type; an optional "|weight" lowers ambiguous ones.
-_HEADER_PHRASES: dict[str, tuple[str, ...]] = {
+# Comma-separated phrases (folded words) per type; an optional "|weight" lowers ambiguous ones.
+_HEADER_PHRASES: dict[str, str] = {
     "email": (
-        "email", "e mail", "mail", "courriel", "mel", "adresse email", "adresse mail", "email address",
-        "e mail address", "mail address", "adresse electronique", "email client", "customer email", "emailaddress",
+        "email, e mail, mail, courriel, mel, adresse email, adresse mail, email address, e mail address, "
+        "mail address, adresse electronique, email client, customer email, emailaddress"
     ),
     "phone": (
-        "telephone", "tel", "phone", "mobile", "portable", "gsm", "cell", "cellphone", "fixe", "tel fixe",
-        "tel portable", "tel mobile", "telephone mobile", "telephone portable", "mobile phone", "phone number",
-        "phonenumber", "telephone fixe", "fax", "contact phone", "msisdn", "mobile number", "numtel", "tel domicile",
+        "telephone, tel, phone, mobile, portable, gsm, cell, cellphone, fixe, tel fixe, tel portable, "
+        "tel mobile, telephone mobile, telephone portable, mobile phone, phone number, phonenumber, "
+        "telephone fixe, fax, contact phone, msisdn, mobile number, numtel, tel domicile"
     ),
-    "first_name": ("prenom", "first name", "firstname", "given name", "forename", "fname", "first", "prenom client"),
+    "first_name": "prenom, first name, firstname, given name, forename, fname, first, prenom client",
     "last_name": (
-        "nom", "last name", "lastname", "surname", "family name", "nom famille", "lname", "nom naissance",
-        "nom usage", "last", "nom client|0.8", "nom patronymique",
+        "nom, last name, lastname, surname, family name, nom famille, lname, nom naissance, nom usage, "
+        "last, nom client|0.8, nom patronymique"
     ),
     "full_name": (
-        "nom complet", "full name", "fullname", "name", "nom prenom", "prenom nom", "contact name", "customer name",
-        "client name", "titulaire", "beneficiaire", "destinataire", "display name", "contact|0.6", "identite",
-        "nom et prenom", "prenom et nom", "nom du contact",
+        "nom complet, full name, fullname, name, nom prenom, prenom nom, contact name, customer name, "
+        "client name, titulaire, beneficiaire, destinataire, display name, contact|0.6, identite, "
+        "nom et prenom, prenom et nom, nom du contact"
     ),
-    "civility": ("civilite", "titre|0.8", "title|0.8", "salutation", "civ", "appellation", "politesse", "civility"),
+    "civility": "civilite, titre|0.8, title|0.8, salutation, civ, appellation, politesse, civility",
     "company_name": (
-        "raison sociale", "denomination", "societe", "entreprise", "company", "company name", "organisation",
-        "organization", "etablissement", "enseigne", "nom commercial", "business name", "account name",
-        "employer", "employeur", "firm", "nom entreprise", "nom societe", "raisonsociale", "corporate name",
-        "compte|0.6", "account|0.7", "business", "structure|0.7",
+        "raison sociale, denomination, societe, entreprise, company, company name, organisation, "
+        "organization, etablissement, enseigne, nom commercial, business name, account name, employer, "
+        "employeur, firm, nom entreprise, nom societe, raisonsociale, corporate name, compte|0.6, "
+        "account|0.7, business, structure|0.7"
     ),
-    "siren": ("siren", "num siren", "siren number"),
-    "siret": ("siret", "num siret", "siret number", "siret etablissement"),
+    "siren": "siren, num siren, siren number",
+    "siret": "siret, num siret, siret number, siret etablissement",
     "vat": (
-        "tva", "tva intracom", "tva intracommunautaire", "num tva", "vat", "vat number", "vat id", "ident tva",
-        "vat no", "tva intra", "numero tva", "vatin", "ust idnr",
+        "tva, tva intracom, tva intracommunautaire, num tva, vat, vat number, vat id, ident tva, vat no, "
+        "tva intra, numero tva, vatin, ust idnr"
     ),
     "street": (
-        "adresse", "address", "rue", "voie", "street", "adresse 1", "address line 1", "address 1",
-        "adresse postale", "ligne adresse", "addr", "adr", "complement adresse", "adresse ligne 1", "street address",
-        "address1", "adresse1", "line1", "numero et voie",
+        "adresse, address, rue, voie, street, adresse 1, address line 1, address 1, adresse postale, "
+        "ligne adresse, addr, adr, complement adresse, adresse ligne 1, street address, address1, "
+        "adresse1, line1, numero et voie"
     ),
     "postcode": (
-        "code postal", "cp", "zip", "zip code", "zipcode", "postcode", "postal code", "cpostal", "code post",
-        "codepostal", "postal", "cod postal", "plz",
+        "code postal, cp, zip, zip code, zipcode, postcode, postal code, cpostal, code post, codepostal, "
+        "postal, cod postal, plz"
     ),
-    "city": ("ville", "city", "commune", "localite", "town", "ville residence", "locality", "municipality", "cité"),
-    "country": ("pays", "country", "nation", "country code", "code pays", "pays residence", "countrycode", "land"),
+    "city": "ville, city, commune, localite, town, ville residence, locality, municipality, cité",
+    "country": "pays, country, nation, country code, code pays, pays residence, countrycode, land",
     "date": (
-        "date", "dt", "date achat", "date commande", "created", "creation", "date creation", "updated", "modified",
-        "date maj", "maj", "derniere modification", "jour", "day", "order date", "purchase date",
-        "transaction date", "date transaction", "date vente", "date facture", "invoice date", "date inscription",
-        "signup date", "date modification", "last update", "updated at", "created at", "date operation",
+        "date, dt, date achat, date commande, created, creation, date creation, updated, modified, "
+        "date maj, maj, derniere modification, jour, day, order date, purchase date, transaction date, "
+        "date transaction, date vente, date facture, invoice date, date inscription, signup date, "
+        "date modification, last update, updated at, created at, date operation"
     ),
     "birth_date": (
-        "date naissance", "naissance", "birth date", "birthdate", "date of birth", "dob", "birthday", "ne le",
-        "ddn", "anniversaire", "date naiss", "datenaissance", "datedenaissance", "birth",
+        "date naissance, naissance, birth date, birthdate, date of birth, dob, birthday, ne le, ddn, "
+        "anniversaire, date naiss, datenaissance, datedenaissance, birth"
     ),
     "datetime": (
-        "horodatage", "timestamp", "datetime", "date heure", "heure", "time", "event time", "ts", "occurred at",
-        "event timestamp", "date time", "created at|0.8", "updated at|0.8", "sent at", "opened at", "clicked at",
+        "horodatage, timestamp, datetime, date heure, heure, time, event time, ts, occurred at, "
+        "event timestamp, date time, created at|0.8, updated at|0.8, sent at, opened at, clicked at"
     ),
     "amount": (
-        "montant", "amount", "prix", "price", "total", "ttc", "ht", "montant ttc", "montant ht", "ca",
-        "chiffre affaires", "revenue", "somme", "paid", "paye", "valeur|0.7", "value|0.7", "cout", "cost", "tarif",
-        "net", "brut", "panier", "basket", "order total", "sales", "total ttc", "total ht", "prix ttc",
-        "prix unitaire", "price paid", "spend", "depense", "montant achat", "amount paid",
+        "montant, amount, prix, price, total, ttc, ht, montant ttc, montant ht, ca, chiffre affaires, "
+        "revenue, somme, paid, paye, valeur|0.7, value|0.7, cout, cost, tarif, net, brut, panier, "
+        "basket, order total, sales, total ttc, total ht, prix ttc, prix unitaire, price paid, spend, "
+        "depense, montant achat, amount paid"
     ),
-    "currency": ("devise", "currency", "monnaie", "ccy", "cur", "iso currency", "code devise", "currency code"),
+    "currency": "devise, currency, monnaie, ccy, cur, iso currency, code devise, currency code",
     "url": (
-        "url", "site", "site web", "website", "web", "lien", "link", "page", "landing page", "page url", "homepage",
-        "site internet", "domain", "domaine", "referrer", "referer", "href", "uri",
+        "url, site, site web, website, web, lien, link, page, landing page, page url, homepage, "
+        "site internet, domain, domaine, referrer, referer, href, uri"
     ),
-    "ip": ("ip", "adresse ip", "ip address", "ip addr", "ipv4", "ipv6", "remote addr", "client ip", "ipaddress"),
+    "ip": "ip, adresse ip, ip address, ip addr, ipv4, ipv6, remote addr, client ip, ipaddress",
     "device_id": (
-        "device", "device id", "cookie", "cookie id", "visitor id", "ga client id", "cid", "anonymous id",
-        "anon id", "uuid|0.7", "guid|0.7", "idfa", "gaid", "advertising id", "terminal", "appareil", "browser id",
-        "fbp", "ga", "visitor", "deviceid", "cookieid", "mobile ad id", "user pseudo id",
+        "device, device id, cookie, cookie id, visitor id, ga client id, cid, anonymous id, anon id, "
+        "uuid|0.7, guid|0.7, idfa, gaid, advertising id, terminal, appareil, browser id, fbp, ga, "
+        "visitor, deviceid, cookieid, mobile ad id, user pseudo id"
     ),
     "customer_number": (
-        "id", "identifiant", "num client", "client num", "code client", "ref client", "reference client",
-        "customer id", "customer number", "client id", "cust id", "account number", "matricule", "id client",
-        "num adherent", "carte fidelite", "loyalty card", "member id", "user id", "contact id", "external id",
-        "ref", "reference", "client|0.6", "customer|0.7", "customer ref", "order id", "commande", "num commande",
-        "transaction id", "ticket", "id commande", "order", "customer no", "cust no", "customerid", "clientid",
-        "code", "key", "record id", "crm id", "adherent", "num carte",
+        "id, identifiant, num client, client num, code client, ref client, reference client, "
+        "customer id, customer number, client id, cust id, account number, matricule, id client, "
+        "num adherent, carte fidelite, loyalty card, member id, user id, contact id, external id, ref, "
+        "reference, client|0.6, customer|0.7, customer ref, order id, commande, num commande, "
+        "transaction id, ticket, id commande, order, customer no, cust no, customerid, clientid, code, "
+        "key, record id, crm id, adherent, num carte"
     ),
     "consent_flag": (
-        "opt in", "optin", "opt out", "optout", "consentement", "consent", "newsletter", "accepte newsletter",
-        "accord", "rgpd", "gdpr", "marketing", "email opt in", "abonne", "subscribed", "subscription", "inscrit",
-        "communication", "sms opt in", "accepte", "accepte communication", "consent email", "optin email",
-        "email optin", "offres partenaires", "accord commercial", "emailoptin",
+        "opt in, optin, opt out, optout, consentement, consent, newsletter, accepte newsletter, accord, "
+        "rgpd, gdpr, marketing, email opt in, abonne, subscribed, subscription, inscrit, communication, "
+        "sms opt in, accepte, accepte communication, consent email, optin email, email optin, "
+        "offres partenaires, accord commercial, emailoptin"
     ),
     "boolean": (
-        "actif", "active", "is", "flag", "enabled", "valide", "vip", "bool", "has", "est", "deleted", "archive",
-        "blocked", "verified", "verifie", "is active",
+        "actif, active, is, flag, enabled, valide, vip, bool, has, est, deleted, archive, blocked, "
+        "verified, verifie, is active"
     ),
-    "gender": ("sexe", "genre", "gender", "sex", "h f"),
+    "gender": "sexe, genre, gender, sex, h f",
     "event_type": (
-        "event", "event type", "type evenement", "evenement", "action", "activity", "activite", "type|0.7",
-        "event name", "interaction", "type interaction", "eventtype", "event action", "type action",
+        "event, event type, type evenement, evenement, action, activity, activite, type|0.7, event name, "
+        "interaction, type interaction, eventtype, event action, type action"
     ),
 }
 
 
 # Header words that rule a type out whatever the values look like: product codes share the shape of
 # customer numbers, product names and statuses the shape of names.
+_CATEGORY_WORDS = lex.words("produit product article statut status categorie category libelle")
 _HEADER_VETOES: dict[str, frozenset[str]] = {
-    "customer_number": frozenset(
-        "produit product article sku item ean isbn gtin upc lot stock modele model variante variant".split()
+    "customer_number": lex.words(
+        "produit product article sku item ean isbn gtin upc lot stock modele model variante variant"
     ),
-    "last_name": frozenset("produit product article statut status categorie category libelle".split()),
-    "first_name": frozenset("produit product article statut status categorie category libelle".split()),
-    "company_name": frozenset("produit product article statut status categorie category libelle".split()),
+    "last_name": _CATEGORY_WORDS,
+    "first_name": _CATEGORY_WORDS,
+    "company_name": _CATEGORY_WORDS,
 }
 
 
@@ -285,8 +285,8 @@ def _plural(token: str) -> str:
 def _phrases() -> tuple[tuple[str, tuple[str, ...], float], ...]:
     table = []
     for semantic_type, phrases in _HEADER_PHRASES.items():
-        for phrase in phrases:
-            text, _, weight = phrase.partition("|")
+        for phrase in phrases.split(","):
+            text, _, weight = phrase.strip().partition("|")
             tokens = tuple(_plural(token) for token in header_tokens(text)) or tuple(text.split())
             table.append((semantic_type, tokens, float(weight) if weight else 1.0))
     return tuple(table)
@@ -297,7 +297,6 @@ def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
 
 
-@lru_cache(maxsize=4096)
 def header_scores(header: str) -> dict[str, float]:
     """How strongly a header suggests each semantic type (0..1).
 
@@ -310,9 +309,15 @@ def header_scores(header: str) -> dict[str, float]:
     Returns:
         Type -> score, only for types the header suggests.
     """
+    return dict(_header_scores(header))
+
+
+@lru_cache(maxsize=4096)
+def _header_scores(header: str) -> tuple[tuple[str, float], ...]:
+    # Cached as an immutable tuple: callers get a fresh dict each time.
     tokens = tuple(_plural(token) for token in header_tokens(header))
     if not tokens:
-        return {}
+        return ()
     best: dict[str, tuple[float, int]] = {}
     for semantic_type, phrase, weight in _phrases():
         if _contains(tokens, phrase):
@@ -329,15 +334,17 @@ def header_scores(header: str) -> dict[str, float]:
         if score > best.get(semantic_type, (0.0, 0))[0]:
             best[semantic_type] = (score, length)
     if not best:
-        return {}
+        return ()
     longest = max(length for _, length in best.values())
     # A type only matched by a shorter phrase than another type's is a weaker reading of the header.
-    return {t: round(score if length == longest else score * 0.5, 4) for t, (score, length) in best.items()}
+    return tuple(
+        (t, round(score if length == longest else score * 0.5, 4)) for t, (score, length) in best.items()
+    )
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The sample and its per-value features
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 class _Sample:
@@ -349,13 +356,12 @@ class _Sample:
 
     def __init__(self, values: Sequence[str], today: date) -> None:
         cleaned: list[str] = []
-        for value in values[:MAX_VALUES]:
-            if not isinstance(value, str):
-                value = None if value is None else str(value)
-            if is_null(value):
+        for raw in islice(values, MAX_VALUES):
+            if raw is None:
                 continue
-            assert value is not None
-            cleaned.append(value.strip()[:_MAX_CHARS])
+            value = raw if isinstance(raw, str) else str(raw)
+            if not is_null(value):
+                cleaned.append(value.strip()[:_MAX_CHARS])
         self.counts = Counter(cleaned)
         self.values = list(self.counts)  # distinct values, in order of first appearance
         self.freq = list(self.counts.values())
@@ -369,7 +375,11 @@ class _Sample:
 
     def share_at_least(self, weights: Sequence[float], minimum: float) -> float:
         """Share of values whose weight reaches ``minimum``."""
-        return sum(c for w, c in zip(weights, self.freq, strict=True) if w >= minimum) / self.n if self.n else 0.0
+        return (
+            sum(c for w, c in zip(weights, self.freq, strict=True) if w >= minimum) / self.n
+            if self.n
+            else 0.0
+        )
 
     @cached_property
     def folded(self) -> list[str]:
@@ -415,9 +425,23 @@ class _Sample:
             consent += count * (folded in lex.CONSENT_WORDS)
         n = self.n or 1
         return {
-            "civility": civ / n, "civility_only": civ_only / n, "gender": gen / n, "gender_only": gen_only / n,
-            "boolean": boolean / n, "consent": consent / n,
-        }  # fmt: skip
+            "civility": civ / n,
+            "civility_only": civ_only / n,
+            "gender": gen / n,
+            "gender_only": gen_only / n,
+            "boolean": boolean / n,
+            "consent": consent / n,
+        }
+
+    @cached_property
+    def date_stats(self) -> _DateStats:
+        """How date-like the values are, shared by the date, birth date and date-time scorers."""
+        return _date_stats(self)
+
+    @cached_property
+    def text(self) -> _TextScores:
+        """Weights of the name, place and company types, shared by their six scorers."""
+        return _text_scores(self)
 
     @cached_property
     def strong_kind(self) -> list[bool]:
@@ -459,9 +483,9 @@ def _weights_score(sample: _Sample, weights: Sequence[float], shape: float, vali
     return Score(sample.share(weights), shape, sample.share_at_least(weights, valid_min))
 
 
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Scorers, one per semantic type
-# ----------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def _score_email(s: _Sample) -> Score:
@@ -524,18 +548,20 @@ def _score_device_id(s: _Sample) -> Score:
 
 
 def _registry_score(s: _Sample, kind: str, length: int, invalid_weight: float) -> Score:
-    weights, shaped, checked = [], 0, 0
+    weights: list[float] = []
+    shaped, checked = 0, []
     for compact, count in zip(s.digits, s.freq, strict=True):
-        if len(compact) == length and compact.isdigit():
-            shaped += count
-            checked += 1
-            if checked > _MAX_COSTLY * 3:
-                weights.append(0.5)
-                continue
-            weights.append(1.0 if _cached_valid(kind, compact) else invalid_weight)
-        else:
+        if len(compact) != length or not compact.isdigit():
             weights.append(0.0)
-    return _weights_score(s, weights, shaped / s.n, valid_min=0.99)
+            continue
+        shaped += count
+        if len(checked) < _MAX_COSTLY * 3:
+            checked.append(1.0 if _cached_valid(kind, compact) else invalid_weight)
+            weights.append(checked[-1])
+        else:
+            # Past the budget, extrapolate from the numbers checked so far.
+            weights.append(sum(checked) / len(checked))
+    return _weights_score(s, weights, shaped / s.n, valid_min=0.99 if len(checked) == len(weights) else 0.5)
 
 
 def _score_siren(s: _Sample) -> Score:
@@ -667,13 +693,13 @@ def _score_country(s: _Sample) -> Score:
     for value, folded in zip(s.values, s.folded, strict=True):
         if folded in names:
             weights.append(1.0)
-        elif len(value) == 2 and value.upper() in alpha2:
-            weights.append(0.8 if value.isupper() else 0.4)
-        elif len(value) == 3 and value.upper() in alpha3:
+        elif len(value) == 2 and value.upper() in alpha2 or len(value) == 3 and value.upper() in alpha3:
             weights.append(0.8 if value.isupper() else 0.4)
         else:
             weights.append(0.0)
-    return _weights_score(s, weights, max(s.textual, s.share([1.0 if len(v) <= 3 else 0.0 for v in s.values])), 0.4)
+    return _weights_score(
+        s, weights, max(s.textual, s.share([1.0 if len(v) <= 3 else 0.0 for v in s.values])), 0.4
+    )
 
 
 def _civility_key(folded: str) -> str:
@@ -720,10 +746,12 @@ def _score_consent(s: _Sample) -> Score:
     boolean = _score_boolean(s)
     # Plain yes/no values are a flag first; only the header or consent words ("opt-in") make it consent.
     evidence = min(1.0, shares["consent"] + boolean.evidence * 0.9)
-    return Score(evidence, max(boolean.shape, shares["consent"]), min(1.0, shares["consent"] + shares["boolean"]))
+    return Score(
+        evidence, max(boolean.shape, shares["consent"]), min(1.0, shares["consent"] + shares["boolean"])
+    )
 
 
-def _event_weight(value: str, folded: str) -> float:
+def _event_weight(value: str) -> float:
     key = "_".join(_EVENT_SPLIT.split(_CAMEL_SPLIT.sub("_", value).lower().strip()))
     key = fold(key).replace(" ", "_")
     if key in lex.EVENT_TYPES:
@@ -735,7 +763,7 @@ def _event_weight(value: str, folded: str) -> float:
 
 
 def _score_event_type(s: _Sample) -> Score:
-    weights = [_event_weight(v, f) if len(v) <= 40 else 0.0 for v, f in zip(s.values, s.folded, strict=True)]
+    weights = [_event_weight(v) if len(v) <= 40 else 0.0 for v in s.values]
     evidence = s.share(weights)
     if len(s.counts) > 60:
         evidence *= 0.5  # event vocabularies are small
@@ -744,7 +772,7 @@ def _score_event_type(s: _Sample) -> Score:
     return Score(evidence, shape, valid)
 
 
-# -- dates -------------------------------------------------------------------------------------------------------
+# -- dates ---------------------------------------------------------------------------------------------------
 
 
 class _DateStats(NamedTuple):
@@ -779,7 +807,7 @@ def _date_stats(s: _Sample) -> _DateStats:
 
 
 def _score_date(s: _Sample) -> Score:
-    stats = _date_stats(s)
+    stats = s.date_stats
     if stats.timed >= 0.5:
         evidence = stats.share * 0.5
     elif stats.birthlike:
@@ -791,7 +819,7 @@ def _score_date(s: _Sample) -> Score:
 
 
 def _score_birth_date(s: _Sample) -> Score:
-    stats = _date_stats(s)
+    stats = s.date_stats
     if stats.timed >= 0.5:
         evidence = 0.0
     elif stats.birthlike:
@@ -802,12 +830,12 @@ def _score_birth_date(s: _Sample) -> Score:
 
 
 def _score_datetime(s: _Sample) -> Score:
-    stats = _date_stats(s)
+    stats = s.date_stats
     evidence = stats.share if stats.timed >= 0.5 else stats.share * stats.timed
     return Score(evidence, stats.share, stats.share)
 
 
-# -- names, places, companies ------------------------------------------------------------------------------------
+# -- names, places, companies --------------------------------------------------------------------------------
 
 
 class _Text(NamedTuple):
@@ -846,7 +874,9 @@ def _text_features(value: str, words: list[str]) -> _Text:
     city_key = _CEDEX.sub("", joined)
     hyphen_parts = [p for w in folded_words for p in _parts(w)]
     has_digit = any(ch.isdigit() for ch in value)
-    street_word = any(w in lex.STREET_WORDS for w in folded_words[:-1] or folded_words) and len(folded_words) >= 2
+    street_word = (
+        any(w in lex.STREET_WORDS for w in folded_words[:-1] or folded_words) and len(folded_words) >= 2
+    )
     return _Text(
         alpha=bool(_ALPHA_WORDS.fullmatch(value)),
         tokens=name_words,
@@ -861,18 +891,28 @@ def _text_features(value: str, words: list[str]) -> _Text:
         and len(hyphen_parts) >= 2
         and any(p in lex.CITY_PARTS for p in hyphen_parts),
         legal=any(w in _STRONG_LEGAL for w in folded_words)
-        or (len(folded_words) >= 2 and (folded_words[-1] in lex.LEGAL_FORMS or folded_words[0] in lex.LEGAL_FORMS)),
+        or (
+            len(folded_words) >= 2
+            and (folded_words[-1] in lex.LEGAL_FORMS or folded_words[0] in lex.LEGAL_FORMS)
+        ),
         company_word=any(w in lex.COMPANY_WORDS for w in hyphen_parts) or "&" in value,
         street=street_word and (has_digit or len(folded_words) >= 2),
         postal_box=bool(folded_words) and folded_words[0] in lex.POSTAL_BOX_WORDS and has_digit,
         upper=value.isupper(),
-        vocabulary=len(joined.replace(" ", "")) <= 2 or joined in _VOCABULARY or _civility_key(joined) in _VOCABULARY,
+        vocabulary=len(joined.replace(" ", "")) <= 2
+        or joined in _VOCABULARY
+        or _civility_key(joined) in _VOCABULARY,
         core_words=len(core),
     )
 
 
 _VOCABULARY = (
-    lex.BOOLEAN_WORDS | lex.CIVILITIES | lex.GENDERS | lex.CONSENT_WORDS | lex.EVENT_TYPES | lex.CURRENCY_WORDS
+    lex.BOOLEAN_WORDS
+    | lex.CIVILITIES
+    | lex.GENDERS
+    | lex.CONSENT_WORDS
+    | lex.EVENT_TYPES
+    | lex.CURRENCY_WORDS
 )
 
 
@@ -886,9 +926,7 @@ class _TextScores(NamedTuple):
 
 
 def _text_scores(s: _Sample) -> _TextScores:
-    cached = getattr(s, "_text_cache", None)
-    if cached is not None:
-        return cached
+    """Per distinct value, the weights of the six text types (computed once per sample, see _Sample)."""
     first, last, full, city, company, street = [], [], [], [], [], []
     for value, words in zip(s.values, s.words, strict=True):
         t = _text_features(value, words)
@@ -929,9 +967,7 @@ def _text_scores(s: _Sample) -> _TextScores:
             full.append(0.0)
         elif t.edge_first and not t.all_first:
             full.append(1.0)
-        elif t.all_first:
-            full.append(0.5)
-        elif t.any_first:
+        elif t.all_first or t.any_first:
             full.append(0.5)
         elif t.known_city or t.city_like:
             full.append(0.0)
@@ -968,16 +1004,21 @@ def _text_scores(s: _Sample) -> _TextScores:
             street.append(0.85)
         elif t.postal_box:
             street.append(0.7)
-        elif (m := _LEADING_NUMBER.match(value)) and m.end() < len(value) and len(words) >= 3 and t.alpha is False:
+        elif (
+            (m := _LEADING_NUMBER.match(value))
+            and m.end() < len(value)
+            and len(words) >= 3
+            and t.alpha is False
+        ):
             street.append(0.6 if _HAS_LETTER.search(value[m.end() :]) else 0.0)
         else:
             street.append(0.0)
-    result = _TextScores(first, last, full, city, company, street)
-    s._text_cache = result  # type: ignore[attr-defined]
-    return result
+    return _TextScores(first, last, full, city, company, street)
 
 
-def _text_score(s: _Sample, weights: list[float], valid_min: float = 0.05, category_factor: float = 0.5) -> Score:
+def _text_score(
+    s: _Sample, weights: list[float], valid_min: float = 0.05, category_factor: float = 0.5
+) -> Score:
     score = _weights_score(s, weights, s.textual, valid_min)
     if s.n >= 30 and sum(count for _, count in s.counts.most_common(8)) >= 0.9 * s.n:
         # A handful of distinct words over many rows is a category ("Actif", "Prospect"), not names.
@@ -986,32 +1027,32 @@ def _text_score(s: _Sample, weights: list[float], valid_min: float = 0.05, categ
 
 
 def _score_first_name(s: _Sample) -> Score:
-    return _text_score(s, _text_scores(s).first_name)
+    return _text_score(s, s.text.first_name)
 
 
 def _score_last_name(s: _Sample) -> Score:
-    return _text_score(s, _text_scores(s).last_name)
+    return _text_score(s, s.text.last_name)
 
 
 def _score_full_name(s: _Sample) -> Score:
-    return _text_score(s, _text_scores(s).full_name, 0.3)
+    return _text_score(s, s.text.full_name, 0.3)
 
 
 def _score_city(s: _Sample) -> Score:
-    return _text_score(s, _text_scores(s).city, category_factor=0.8)  # a shop's customers share few cities
+    return _text_score(s, s.text.city, category_factor=0.8)  # a shop's customers share few cities
 
 
 def _score_company_name(s: _Sample) -> Score:
-    return _text_score(s, _text_scores(s).company_name)
+    return _text_score(s, s.text.company_name)
 
 
 def _score_street(s: _Sample) -> Score:
-    weights = _text_scores(s).street
+    weights = s.text.street
     shape = s.share([1.0 if _HAS_LETTER.search(v) and len(v) <= 120 else 0.0 for v in s.values])
     return _weights_score(s, weights, shape, 0.5)
 
 
-# -- customer numbers --------------------------------------------------------------------------------------------
+# -- customer numbers ----------------------------------------------------------------------------------------
 
 
 def _score_customer_number(s: _Sample) -> Score:
@@ -1049,7 +1090,10 @@ def _score_customer_number(s: _Sample) -> Score:
     valid = sum(
         c
         for (v, w), c in zip(tokens, s.freq, strict=True)
-        if w and (signature(v) == dominant_signature or (dominant_prefix and v.upper().startswith(dominant_prefix)))
+        if w
+        and (
+            signature(v) == dominant_signature or (dominant_prefix and v.upper().startswith(dominant_prefix))
+        )
     )
     shape = s.share([1.0 if _ID_TOKEN.fullmatch(v) else 0.0 for v in s.values])
     return Score(evidence, shape, valid / s.n)
@@ -1110,7 +1154,11 @@ def _family_override(best: str, evidence: dict[str, Score], headers: dict[str, f
             if score is None or header < 0.6 or header < chosen_header + 0.3:
                 continue
             # Only when the values fit the other type nearly as well: values still dominate the header.
-            if score.shape >= 0.6 and score.evidence >= 0.55 * evidence[best].evidence and score.evidence >= 0.15:
+            if (
+                score.shape >= 0.6
+                and score.evidence >= 0.55 * evidence[best].evidence
+                and score.evidence >= 0.15
+            ):
                 chosen, chosen_header = other, header
     return chosen
 
@@ -1138,7 +1186,8 @@ def analyze_values(header: str, values: Sequence[str], *, today: date | None = N
         return SemanticAnalysis(None, 0.0, 1.0, {})
     evidence = {semantic_type: scorer(sample) for semantic_type, scorer in _SCORERS.items()}
     combined = {
-        t: score.evidence + _HEADER_WEIGHT * headers.get(t, 0.0) * score.shape for t, score in evidence.items()
+        t: score.evidence + _HEADER_WEIGHT * headers.get(t, 0.0) * score.shape
+        for t, score in evidence.items()
     }
     for semantic_type, penalty in _header_vetoes(header).items():
         combined[semantic_type] -= penalty
@@ -1151,7 +1200,9 @@ def analyze_values(header: str, values: Sequence[str], *, today: date | None = N
     score = max(combined[chosen], _MIN_SCORE)
     margin = min(1.0, max(0.0, combined[chosen] - runner_up) / 0.25)
     confidence = min(1.0, score) * (0.75 + 0.25 * margin) * min(1.0, 0.5 + sample.n / 10)
-    return SemanticAnalysis(chosen, round(confidence, 3), round(evidence[chosen].valid, 4), _rounded(combined))
+    return SemanticAnalysis(
+        chosen, round(confidence, 3), round(evidence[chosen].valid, 4), _rounded(combined)
+    )
 
 
 def _rounded(scores: dict[str, float]) -> dict[str, float]:

@@ -43,6 +43,7 @@ class EmbeddedAws:
         self.invoker = InProcessInvoker()
         self._server: Any = None
         self._saved_env: dict[str, str] | None = None
+        self._clients: dict[str, Any] = {}
 
     def start(self) -> EmbeddedAws:
         """Start the server, switch on state machine execution and hook the in-process invoker."""
@@ -64,17 +65,27 @@ class EmbeddedAws:
         self.invoker.install()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
+        # moto keeps its state per process: start from nothing, even after another stack in this process.
+        self._moto_api("reset")
+        self._moto_api("config", {"stepfunctions": {"execute_state_machine": True}})
+        return self
+
+    def _moto_api(self, action: str, body: dict[str, Any] | None = None) -> None:
         request = urllib.request.Request(
-            f"{self.endpoint_url}/moto-api/config",
-            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            f"{self.endpoint_url}/moto-api/{action}",
+            data=json.dumps(body or {}).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
         )
         urllib.request.urlopen(request, timeout=10).read()  # noqa: S310 - our own loopback server
-        return self
 
     def client(self, service: str) -> Any:
-        """A boto3 client for the embedded server."""
+        """A boto3 client for the embedded server (one per service: clients are thread-safe)."""
+        if service not in self._clients:
+            self._clients[service] = self._new_client(service)
+        return self._clients[service]
+
+    def _new_client(self, service: str) -> Any:
         return boto3.client(
             service,
             endpoint_url=self.endpoint_url,
@@ -87,6 +98,7 @@ class EmbeddedAws:
     def stop(self) -> None:
         """Stop the server and restore the environment."""
         if self._server is not None:
+            self._moto_api("reset")
             self._server.stop()
             self._server = None
         if self._saved_env is not None:

@@ -63,7 +63,7 @@ class LocalApiGateway:
             "path": path,
             "httpMethod": request.method,
             "headers": dict(request.headers.items()),
-            "multiValueHeaders": {k: request.headers.getlist(k) for k in request.headers},
+            "multiValueHeaders": {k: request.headers.getlist(k) for k, _ in request.headers.items()},
             "queryStringParameters": dict(request.args.items()) or None,
             "multiValueQueryStringParameters": {k: request.args.getlist(k) for k in request.args} or None,
             "pathParameters": params or None,

@@ -26,6 +26,9 @@ from types import ModuleType
 from typing import Any
 
 
+_MOTO_S3_INVOKE: dict[str, Callable[[str, Any, str, str], None]] = {}
+
+
 @dataclass(frozen=True)
 class LocalFunction:
     """Where a deployed function's code lives on this machine."""
@@ -84,6 +87,7 @@ class InProcessInvoker:
     _modules: dict[str, ModuleType] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _async_queue: queue.Queue[Callable[[], None]] = field(default_factory=queue.Queue)
+    _notifications_on: bool = True
 
     def register(self, function: LocalFunction) -> None:
         """Make a deployed function runnable."""
@@ -104,10 +108,12 @@ class InProcessInvoker:
         # deadlock a function that writes to a bucket with a notification. Queue it, as AWS does.
         import moto.s3.notifications as s3_notifications
 
-        deliver = s3_notifications._invoke_awslambda
+        # Wrap moto's own function, not the hook of an earlier stack in this process.
+        deliver = _MOTO_S3_INVOKE.setdefault("deliver", s3_notifications._invoke_awslambda)
 
         def _invoke_awslambda(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
-            invoker._async_queue.put(lambda: deliver(account_id, event_body, fn_arn, region_name))
+            if invoker._notifications_on:
+                invoker._async_queue.put(lambda: deliver(account_id, event_body, fn_arn, region_name))
 
         s3_notifications._invoke_awslambda = _invoke_awslambda
         threading.Thread(target=self._run_async, name="lambda-async-invocations", daemon=True).start()
@@ -119,6 +125,15 @@ class InProcessInvoker:
                 job()
             finally:
                 self._async_queue.task_done()
+
+    @contextmanager
+    def notifications_off(self) -> Iterator[None]:
+        """Drop S3 notifications while restoring saved objects (they were processed when they landed)."""
+        self._notifications_on = False
+        try:
+            yield
+        finally:
+            self._notifications_on = True
 
     def wait_idle(self) -> None:
         """Wait until every queued asynchronous invocation (S3 notifications) has run."""

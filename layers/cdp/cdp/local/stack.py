@@ -107,9 +107,13 @@ class LocalCdp:
         return count
 
     # ------------------------------------------------------------------ using it
-    def drop(self, path: Path, key: str) -> None:
-        """Put a file into the landing bucket (the S3 notification runs the catalog function)."""
-        self.aws.client("s3").put_object(Bucket=self.buckets.landing, Key=key, Body=path.read_bytes())
+    def drop(self, path: Path, key: str) -> str | None:
+        """Put a file into the landing bucket (the S3 notification runs the catalog function); returns
+        the object's version id."""
+        answer = self.aws.client("s3").put_object(
+            Bucket=self.buckets.landing, Key=key, Body=path.read_bytes()
+        )
+        return answer.get("VersionId")
 
     def post_records(
         self,
@@ -174,6 +178,29 @@ class LocalCdp:
             for item in self.store.list(bucket, "_reports/"):
                 found.append(json.loads(self.store.get_bytes(bucket, item.key)))
         return sorted(found, key=lambda r: r["object_key"])
+
+    def restore(self, folder: Path) -> int:
+        """Load a lake saved by `export` (objects and the current table locations); returns objects loaded.
+
+        Bucket names are the same in every local stack, so the folders map back one to one."""
+        if not (folder / "catalog.json").is_file():
+            return 0
+        buckets = set(self.stack.of_type("AWS::S3::Bucket").values())
+        loaded = 0
+        with self.aws.invoker.notifications_off():
+            for bucket_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name in buckets):
+                for path in sorted(p for p in bucket_dir.rglob("*") if p.is_file()):
+                    self.store.put_bytes(
+                        bucket_dir.name, path.relative_to(bucket_dir).as_posix(), path.read_bytes()
+                    )
+                    loaded += 1
+        catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+        glue = GlueCatalog(self.database, self.aws.client("glue"))
+        for table, location in catalog["tables"].items():
+            glue.set_table_location(table, location)
+        # The repository's configuration wins over the saved one (drafts proposed by the catalog stay).
+        self.upload_config(self.root / "config")
+        return loaded
 
     def export(self, folder: Path) -> Path:
         """Copy every bucket and the catalog's table locations to a folder (what `cdp query --lake` reads)."""

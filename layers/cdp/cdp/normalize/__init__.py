@@ -29,7 +29,7 @@ from cdp.normalize.company import (
     normalize_vat,
     normalize_web_domain,
 )
-from cdp.normalize.email import Email, normalize_email, suggest_domain
+from cdp.normalize.emails import Email, normalize_email, suggest_domain
 from cdp.normalize.names import PersonName, is_first_name, normalize_civility, normalize_person_name
 from cdp.normalize.phone import Phone, normalize_phone
 from cdp.normalize.records import (

@@ -9,6 +9,13 @@ from unidecode import unidecode
 
 from cdp.normalize.data import NULL_TOKENS
 
+# Memo cache sizes. Values that are mostly distinct per person (e-mails, phones, timestamps, street lines)
+# get small caches: a big one would rarely hit yet keep hundreds of thousands of objects alive for the
+# garbage collector to scan. Values that repeat (name parts, cities, dates, domains) get larger ones.
+CACHE_DISTINCT = 16384
+CACHE_REPEATED = 65536
+CACHE_FEW = 4096
+
 # No genuine field value is longer than this: longer input is treated as garbage (kept raw, not parsed),
 # which also bounds the cost of every regex and table lookup.
 MAX_LEN = 1000
@@ -45,14 +52,16 @@ def clean(raw: object) -> str | None:
     s = raw if raw.__class__ is str else str(raw)
     if not s:
         return None
-    if not s.isascii():
-        s = s.translate(_CONTROL_TABLE)
-        # Decomposed accents (macOS exports) would not compare equal to composed ones.
-        if not unicodedata.is_normalized("NFC", s):
-            s = unicodedata.normalize("NFC", s)
-    elif not s.isprintable():
-        s = s.translate(_CONTROL_TABLE)
-    s = " ".join(s.split())
+    if s.isprintable():
+        # Printable text has no whitespace but plain spaces: collapse only when needed (the usual case
+        # is a clean value, returned as is).
+        if s[0] == " " or s[-1] == " " or "  " in s:
+            s = " ".join(s.split())
+    else:
+        s = " ".join(s.translate(_CONTROL_TABLE).split())
+    # Decomposed accents (macOS exports) would not compare equal to composed ones.
+    if not s.isascii() and not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
     return s or None
 
 
@@ -91,6 +100,8 @@ NULL_KEYS: frozenset[str] = frozenset(fold(t) for t in NULL_TOKENS) - {""}
 
 def is_null_text(s: str) -> bool:
     """Whether a cleaned string means "no value" ("N/A", "-", "null", "??", only symbols or emoji)."""
+    if len(s) > 24:  # longer than any null marker: null only when it carries no letter or digit at all
+        return not any(c.isalnum() for c in s)
     key = fold(s)
     return not key or key in NULL_KEYS
 

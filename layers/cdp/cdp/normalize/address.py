@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
 
-from cdp.normalize._text import MAX_LEN, cap_first, clean, fold, is_null_text, unify_punctuation
+from cdp.normalize._frozen import frozen
+from cdp.normalize._text import (
+    CACHE_DISTINCT,
+    CACHE_FEW,
+    CACHE_REPEATED,
+    MAX_LEN,
+    cap_first,
+    clean,
+    fold,
+    is_null_text,
+    unify_punctuation,
+)
 from cdp.normalize.data import (
     COUNTRY_ALIASES,
     FRENCH_POSTCODE_COUNTRIES,
@@ -19,7 +29,7 @@ from cdp.normalize.data import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Country:
     """A country as ISO 3166-1 alpha-2 (``value``), None when not recognised."""
 
@@ -28,7 +38,7 @@ class Country:
     valid: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Postcode:
     """A postcode in its canonical national form; ``value`` is None when invalid."""
 
@@ -37,7 +47,7 @@ class Postcode:
     valid: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Street:
     """A street line: ``value`` for display ("12 bis rue de la Paix"), ``key`` folded for matching."""
 
@@ -46,7 +56,7 @@ class Street:
     key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class City:
     """A city: ``value`` for display ("Saint-Étienne"), ``key`` folded without Cedex/district."""
 
@@ -76,7 +86,7 @@ def _country_index() -> dict[str, str]:
     return index
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_FEW)
 def normalize_country(raw: str | None, default: str | None = None) -> Country:
     """Normalize a country name or code to ISO 3166-1 alpha-2.
 
@@ -134,7 +144,9 @@ _COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,3}[- ]?(?=\d)")
 _ALPHA_POSTCODES = frozenset({"GB", "CA", "IE", "MT", "AR", "BN", "SZ", "KY", "JE", "GG", "IM"})
 _GENERIC_POSTCODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{1,9}")
 # French postcodes: departments 01-95 (Corsica keeps 20xxx), overseas 971-976 and 984-988, Monaco 980.
-_FR_OVERSEAS = frozenset({"971", "972", "973", "974", "975", "976", "977", "978", "980", "984", "986", "987", "988"})
+_FR_OVERSEAS = frozenset(
+    {"971", "972", "973", "974", "975", "976", "977", "978", "980", "984", "986", "987", "988"}
+)
 
 
 def _fr_postcode(s: str) -> str | None:
@@ -149,7 +161,7 @@ def _fr_postcode(s: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def normalize_postcode(raw: str | None, country: str | None = "FR") -> Postcode:
     """Normalize a postcode for a country.
 
@@ -210,13 +222,13 @@ _ROMAN = re.compile(r"(?:x{0,3})(?:ix|iv|v?i{0,3})")
 _UPPER_TOKENS = frozenset({"bp", "cs", "tsa", "za", "zi", "zac", "zae", "rn", "rd"})
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=CACHE_FEW)
 def _token_key(word: str) -> str:
     """Lookup key of one street word: folded, trailing punctuation and inner dots removed."""
     return fold(word.replace(".", "")).replace(" ", "-")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def _case_word(word: str, first: bool) -> str:
     """Display casing of a street or city word from a case-less source."""
     parts = word.split("-")
@@ -238,6 +250,8 @@ def _case_word(word: str, first: bool) -> str:
     return "-".join(out)
 
 
+# Cheap pre-check before the word-by-word "St"/"Saint" expansion.
+_SAINT_HINT = re.compile(r"\bs(?:ain)?te?\b", re.IGNORECASE)
 _SAINTS = {"st": "Saint", "ste": "Sainte", "saint": "Saint", "sainte": "Sainte"}
 
 
@@ -268,7 +282,7 @@ def _expand_saints(words: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_street(raw: str | None) -> Street:
     """Normalize a street line.
 
@@ -293,12 +307,11 @@ def _normalize_street(raw: str | None) -> Street:
     if s is None or len(s) > MAX_LEN or is_null_text(s):
         return Street(None, raw)
     s = unify_punctuation(s)
-    caseless = s.isupper() or s.islower()
-    words = s.replace(",", " , ").split()
-    out: list[str] = []
+    words = s.replace(",", " , ").split() if "," in s else s.split()
+    prefix = ""
     i = 0
-    # House number and its suffix: "12", "12B", "12bis", "12 B", "12 ter".
-    number = _NUMBER.fullmatch(words[0]) if words else None
+    # House number and its suffix: "12", "12B", "12bis", "12 B", "12 ter", "12-14".
+    number = _NUMBER.fullmatch(words[0]) if words[0][0].isdigit() else None
     if number is not None:
         digits, suffix = number.group(1), number.group(2).lower()
         i = 1
@@ -307,44 +320,59 @@ def _normalize_street(raw: str | None) -> Street:
         if not suffix and nxt in NUMBER_SUFFIXES and (len(nxt) > 1 or after in STREET_TYPES_FR):
             suffix, i = nxt, 2
             nxt = after
+        # A lone letter is "bis"/"ter"/"quater" only before a French street type ("221B Baker Street").
         if suffix in NUMBER_SUFFIXES and (len(suffix) > 1 or nxt in STREET_TYPES_FR):
-            out.append(f"{digits} {NUMBER_SUFFIXES[suffix]}")
+            prefix = f"{digits} {NUMBER_SUFFIXES[suffix]}"
         else:
-            out.append(digits + (number.group(2) if suffix else ""))
+            prefix = digits + (number.group(2) if suffix else "")
         if i < len(words) and words[i] == ",":
             i += 1  # "12, rue..." -> "12 rue..."
-    rest = words[i:]
+    # The rest of the line repeats across many addresses ("rue de la Paix"): normalized once, cached.
+    body, body_key = _street_body(" ".join(words[i:]), bool(prefix)) if i < len(words) else ("", "")
+    if not prefix:
+        value, key = body, body_key
+    else:
+        value = f"{prefix} {body}" if body else prefix
+        prefix_key = prefix.lower().replace("-", " ")
+        key = f"{prefix_key} {body_key}" if body_key else prefix_key
+    if not key:
+        return Street(None, raw)
+    return Street(value, raw, key)
+
+
+@lru_cache(maxsize=CACHE_REPEATED)
+def _street_body(text: str, after_number: bool) -> tuple[str, str]:
+    """Display form and key of a street line without its house number ("RUE DE LA PAIX")."""
+    words = text.split(" ")
+    caseless = text.isupper() or text.islower()
+    out: list[str] = []
     street_type_done = False
-    if rest:
-        key = _token_key(rest[0])
-        fr_type = STREET_TYPES_FR.get(key)
-        # "St" right after a number is English ("12 St Mary St" aside): leave it to the English rule.
-        if fr_type is not None and not (key in STREET_TYPES_EN and _token_key(rest[-1]) in STREET_TYPES_EN):
-            # Capitalised when it opens the line ("Rue de la Paix"), lowercase after a number.
-            out.append(fr_type if out or fr_type.isupper() else fr_type[:1].upper() + fr_type[1:])
-            rest = rest[1:]
-            street_type_done = True
+    key = _token_key(words[0])
+    fr_type = STREET_TYPES_FR.get(key)
+    # A type shared with English ("Place", "Ave") is English when the line also ends with an English type.
+    if fr_type is not None and not (key in STREET_TYPES_EN and _token_key(words[-1]) in STREET_TYPES_EN):
+        # Capitalised when it opens the line ("Rue de la Paix"), lowercase after a number.
+        out.append(fr_type if after_number or fr_type.isupper() else fr_type[:1].upper() + fr_type[1:])
+        words = words[1:]
+        street_type_done = True
     en_type = None
-    if not street_type_done and len(rest) > 1 and (key := _token_key(rest[-1])) in STREET_TYPES_EN:
+    if not street_type_done and len(words) > 1 and (key := _token_key(words[-1])) in STREET_TYPES_EN:
         en_type = STREET_TYPES_EN[key]
-        rest = rest[:-1]
-    rest = _expand_saints(rest)
-    for j, word in enumerate(rest):
+        words = words[:-1]
+    if _SAINT_HINT.search(text):
+        words = _expand_saints(words)
+    for j, word in enumerate(words):
         if word == ",":
             continue
         # The first word is capitalised unless a street type precedes it ("12 Le Bourg", "rue de...").
-        first = j == 0 and not street_type_done
-        display = _case_word(word, first=first) if caseless else word
-        if j + 1 < len(rest) and rest[j + 1] == ",":
+        display = _case_word(word, first=j == 0 and not street_type_done) if caseless else word
+        if j + 1 < len(words) and words[j + 1] == ",":
             display += ","
         out.append(display)
     if en_type is not None:
         out.append(en_type)
     value = " ".join(out).strip(" ,")
-    key = fold(value)
-    if not key:
-        return Street(None, raw)
-    return Street(value, raw, key)
+    return value, fold(value)
 
 
 # ------------------------------------------------------------------------------------------------ city
@@ -354,7 +382,7 @@ _CITY_TAIL = re.compile(r"\s+(?:cedex\b.*|\d{1,2}\s*(?:e|eme|er|ere)?(?:\s+arr\w
 _LEADING_POSTCODE = re.compile(r"^\d{4,5}\s+(?=\D)")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def normalize_city(raw: str | None) -> City:
     """Normalize a city name.
 
@@ -380,7 +408,7 @@ def _normalize_city(raw: str | None) -> City:
         return City(None, raw)
     s = _LEADING_POSTCODE.sub("", unify_punctuation(s))
     caseless = s.isupper() or s.islower()
-    words = _expand_saints(s.split())
+    words = _expand_saints(s.split()) if _SAINT_HINT.search(s) else s.split()
     if caseless:
         words = [_case_word(w, first=i == 0) for i, w in enumerate(words)]
     value = " ".join(words)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -14,11 +13,20 @@ from stdnum.fr import siret as fr_siret
 from stdnum.fr import tva as fr_tva
 from stdnum.util import get_cc_module
 
-from cdp.normalize._text import MAX_LEN, clean, fold, is_null_text, unify_punctuation
+from cdp.normalize._frozen import frozen
+from cdp.normalize._text import (
+    CACHE_DISTINCT,
+    CACHE_REPEATED,
+    MAX_LEN,
+    clean,
+    fold,
+    is_null_text,
+    unify_punctuation,
+)
 from cdp.normalize.data import LEGAL_FORMS, NON_COMPANY_WEB_DOMAINS, WEBMAIL_DOMAINS
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CompanyName:
     """A company name: display ``value`` without legal form, folded ``key``, canonical ``legal_form``."""
 
@@ -28,7 +36,7 @@ class CompanyName:
     legal_form: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Siret:
     """A SIRET (14 digits) and the SIREN it contains; ``value`` is None when invalid."""
 
@@ -38,7 +46,7 @@ class Siret:
     siren: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Siren:
     """A SIREN (9 digits); ``value`` is None when invalid."""
 
@@ -47,7 +55,7 @@ class Siren:
     valid: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Vat:
     """A VAT number, compact with its country prefix ("FR40303265045"); ``value`` None when invalid."""
 
@@ -57,7 +65,7 @@ class Vat:
     country: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WebDomain:
     """A company web domain ("acme.fr") from a URL or host name; ``value`` None when unusable."""
 
@@ -130,7 +138,7 @@ def _merge_initials(words: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def normalize_company_name(raw: str | None) -> CompanyName:
     """Normalize a company name and extract its legal form.
 
@@ -189,7 +197,7 @@ def _digits(s: str) -> str:
     return s.translate(_ID_SEPARATORS)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_siret(raw: str | None) -> Siret:
     """Normalize and check a SIRET (14 digits, Luhn checksum, La Poste exception handled by stdnum).
 
@@ -211,7 +219,7 @@ def normalize_siret(raw: str | None) -> Siret:
         return Siret(None, raw, False)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_siren(raw: str | None) -> Siren:
     """Normalize and check a SIREN (9 digits, Luhn checksum).
 
@@ -238,7 +246,7 @@ _NON_EU_VAT = {"CH": "vat", "GB": "vat", "NO": "mva"}
 _VAT_SUFFIXES = ("MWST", "TVA", "IVA", "MVA")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_vat(raw: str | None) -> Vat:
     """Normalize and check a VAT number.
 
@@ -297,7 +305,7 @@ def _blocked(host: str, domains: frozenset[str]) -> bool:
     return host in domains or any(host.endswith("." + d) for d in domains)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def normalize_web_domain(raw: str | None) -> WebDomain:
     """Company web domain from a website URL, host name or e-mail address.
 
@@ -327,6 +335,8 @@ def _normalize_web_domain(raw: str | None) -> WebDomain:
     host = _WWW.sub("", host.strip("."))
     if not host.isascii():
         host = host.encode("idna").decode("ascii")
-    if not _DOMAIN_RE.fullmatch(host) or _blocked(host, WEBMAIL_DOMAINS) or _blocked(host, NON_COMPANY_WEB_DOMAINS):
+    if not _DOMAIN_RE.fullmatch(host):
+        return WebDomain(None, raw, False)
+    if _blocked(host, WEBMAIL_DOMAINS) or _blocked(host, NON_COMPANY_WEB_DOMAINS):
         return WebDomain(None, raw, False)
     return WebDomain(host, raw, True)

@@ -5,14 +5,19 @@ Keys are *folded* (accents removed, lowercase, punctuation stripped) so lookups 
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a text block (keeps long word tables compact)."""
+    return frozenset(text.split())
+
 # Values meaning "no value" in exports (spreadsheets, CRMs, forms). They are compared after folding, so
 # "N/A", "n.a." and "#N/A" all hit. "0" and "x" are deliberately absent: they are booleans.
-NULL_TOKENS: frozenset[str] = frozenset(
+NULL_TOKENS: frozenset[str] = _words(
     """
-    na n/a n.a n.a. #n/a nan null none nil nul undefined undef unknown inconnu inconnue - -- --- ---- . ..
-    ... ? ?? ??? ???? _ __ / # #value! #ref! #name? #div/0! #null! #num! nr n.r n.r. nc n.c n.c. ns
+    na n/a n.a n.a. #n/a nan null none nil nul undefined undef unknown inconnu inconnue - -- --- ---- .
+    .. ... ? ?? ??? ???? _ __ / # #value! #ref! #name? #div/0! #null! #num! nr n.r n.r. nc n.c n.c. ns
     aucun aucune vide empty blank tbd tbc nonrenseigne non-renseigne non-communique pasdemail
-    """.split()
+    """
 ) | {
     "non renseigne",
     "non communique",
@@ -86,68 +91,70 @@ NAME_PARTICLES: frozenset[str] = frozenset(
 # Common first names (folded), French first and then international, used to split full names and to spot
 # first/last names given in the wrong columns. Names that are also very common surnames (Martin, Bernard,
 # Thomas...) are included: the swap rule requires the *other* part not to be a first name.
-FIRST_NAMES: frozenset[str] = frozenset(
+FIRST_NAMES: frozenset[str] = _words(
     """
-    aaron abdel abdelkader abdellah abdoulaye abel abigail adam adele adeline adrien adrienne agathe agnes
-    ahmed aicha aime aimee alain alan alban albert albane alberto alexander alexandra alexandre alexia alexis
-    alfred ali alice alicia aline alison alix amandine amaury ambre amelie amine amir anais anastasia andre
-    andrea andree andrew ange angela angele angelique anna anne annette annick annie anouk antoine antoinette
-    anthony antonio apolline armand arnaud arthur astrid athenais audrey augustin aurele aurelie aurelien
-    aurore axel axelle aya ayoub baptiste barbara bastien beatrice ben benedicte benjamin benoit berangere
-    bernadette bernard bertrand blandine brigitte bruno camille capucine carine carla carlos carmen carole
-    caroline catherine cecile cedric celestin celia celine chantal charles charlene charlie charlotte chloe
-    christelle christian christiane christine christophe claire clara clarisse claude claudine clement
-    clementine clotilde colette coline colin corentin corinne cyril cyrille damien daniel daniele danielle
-    david delphine denis denise diane didier dimitri dominique dorian dorothee eden edith edouard elena eleonore
-    eliane elias elie elisa elisabeth elise elodie eloise elsa emeline emile emilie emilien emma emmanuel
-    emmanuelle enzo eric erwan esteban estelle ethan etienne eugene eugenie eva evelyne fabien fabienne
-    fabrice fanny fatima fatoumata felix ferdinand fernand fernande florence florent florian francine franck
-    francois francoise frederic frederique gabin gabriel gabrielle gael gaelle gaetan gaston gauthier
-    genevieve georges gerald geraldine gerard germaine ghislaine gilbert gilles ginette gisele gregoire
-    gregory guillaume gustave guy guylaine gwenael gwenaelle hadrien hamza hannah hector helene henri
-    henriette herve hugo hugues ibrahim ines ingrid irene isabelle jacqueline jacques jade james jasmine
-    jean jeanine jeanne jeannine jeremie jeremy jerome joel joelle johan johanna jonathan jordan joseph
-    josephine josette josiane jules julia julian julie julien juliette justin justine karim karima karine
-    kevin khadija laetitia lea lea leila lena leo leon leonard leonie lila lilian liliane lina lisa loane
-    loic lola lou louis louise luc luca lucas lucie lucien lucienne ludovic lydie lyna madeleine mael maelle
-    maeva magali mahe maite malik manon marc marcel marceline marguerite maria marianne marie marielle
-    marine marion marius marjorie marthe martin martine maryse mathias mathieu mathilde mathis matteo
-    matthieu maud maurice maxence maxime maximilien mayeul medhi mehdi melanie melissa micheline michel
-    michele mickael milan mireille mohamed mohammed monique morgan morgane mounir muriel myriam nadege nadia
-    nadine nael nathalie nathan nicolas nicole noa noah noe noel noelle noemie odette odile olivia olivier
-    oscar pascal pascale patricia patrice patrick paul paule pauline perrine philippe pierre pierrette
-    quentin rachel rachid raphael raphaelle raymond raymonde regine remi remy renaud rene renee richard
-    robert robin rodolphe roger roland romain romane rose rosalie roxane sabine sabrina sacha salome samia
-    samir samuel sandra sandrine sarah sebastien serge severine simon simone solange solene sophie stephane
-    stephanie suzanne suzette sylvain sylvaine sylvie tatiana theo theophile therese thibault thibaut
-    thierry thomas timeo timothee tom tristan ulysse valentin valentine valerie vanessa veronique victor
-    victoria vincent violette virginie vivien vivienne xavier yann yannick yasmine yassine yves yvette
-    yvonne zoe
-    adriana agustin alejandro alessandro alessia alice amy andreas angelo anja anton beatriz birgit bob
-    brian carl carol charlotte chris christopher claudia cristina dan daniela dave david deborah diego
-    dieter dirk donald dorothy edward elizabeth ellen emily eric erik eva fernando francesca francesco
-    frank fritz george giorgio giovanni giulia giuseppe hans heinz helen helga henry ian isabel jack jan
-    jane jason javier jennifer jens jessica jim joao joe john jorge jose juan jurgen karen karl katharina
-    kate katherine klaus laura laurent lawrence leonardo linda lorenzo luigi luis luisa lukas marco marcus
-    margaret mario mark markus marta martha mary matthew max michael michelle miguel monica nancy olga oliver
-    pablo paolo patrick pedro peter petra rafael ralf rebecca ricardo roberto ronald rosa ruth ryan sam
-    sandro sara scott sean sergio stefan stefano steven susan thomas tim tobias tony ursula uwe walter
-    william wolfgang yusuf amelia ava harry isla jacob james liam mia oliver olivia sophia
-    """.split()
+    aaron abdel abdelkader abdellah abdoulaye abel abigail adam adele adeline adrien adrienne agathe
+    agnes ahmed aicha aime aimee alain alan alban albert albane alberto alexander alexandra alexandre
+    alexia alexis alfred ali alice alicia aline alison alix amandine amaury ambre amelie amine amir
+    anais anastasia andre andrea andree andrew ange angela angele angelique anna anne annette annick
+    annie anouk antoine antoinette anthony antonio apolline armand arnaud arthur astrid athenais audrey
+    augustin aurele aurelie aurelien aurore axel axelle aya ayoub baptiste barbara bastien beatrice ben
+    benedicte benjamin benoit berangere bernadette bernard bertrand blandine brigitte bruno camille
+    capucine carine carla carlos carmen carole caroline catherine cecile cedric celestin celia celine
+    chantal charles charlene charlie charlotte chloe christelle christian christiane christine
+    christophe claire clara clarisse claude claudine clement clementine clotilde colette coline colin
+    corentin corinne cyril cyrille damien daniel daniele danielle david delphine denis denise diane
+    didier dimitri dominique dorian dorothee eden edith edouard elena eleonore eliane elias elie elisa
+    elisabeth elise elodie eloise elsa emeline emile emilie emilien emma emmanuel emmanuelle enzo eric
+    erwan esteban estelle ethan etienne eugene eugenie eva evelyne fabien fabienne fabrice fanny fatima
+    fatoumata felix ferdinand fernand fernande florence florent florian francine franck francois
+    francoise frederic frederique gabin gabriel gabrielle gael gaelle gaetan gaston gauthier genevieve
+    georges gerald geraldine gerard germaine ghislaine gilbert gilles ginette gisele gregoire gregory
+    guillaume gustave guy guylaine gwenael gwenaelle hadrien hamza hannah hector helene henri henriette
+    herve hugo hugues ibrahim ines ingrid irene isabelle jacqueline jacques jade james jasmine jean
+    jeanine jeanne jeannine jeremie jeremy jerome joel joelle johan johanna jonathan jordan joseph
+    josephine josette josiane jules julia julian julie julien juliette justin justine karim karima
+    karine kevin khadija laetitia lea lea leila lena leo leon leonard leonie lila lilian liliane lina
+    lisa loane loic lola lou louis louise luc luca lucas lucie lucien lucienne ludovic lydie lyna
+    madeleine mael maelle maeva magali mahe maite malik manon marc marcel marceline marguerite maria
+    marianne marie marielle marine marion marius marjorie marthe martin martine maryse mathias mathieu
+    mathilde mathis matteo matthieu maud maurice maxence maxime maximilien mayeul medhi mehdi melanie
+    melissa micheline michel michele mickael milan mireille mohamed mohammed monique morgan morgane
+    mounir muriel myriam nadege nadia nadine nael nathalie nathan nicolas nicole noa noah noe noel
+    noelle noemie odette odile olivia olivier oscar pascal pascale patricia patrice patrick paul paule
+    pauline perrine philippe pierre pierrette quentin rachel rachid raphael raphaelle raymond raymonde
+    regine remi remy renaud rene renee richard robert robin rodolphe roger roland romain romane rose
+    rosalie roxane sabine sabrina sacha salome samia samir samuel sandra sandrine sarah sebastien serge
+    severine simon simone solange solene sophie stephane stephanie suzanne suzette sylvain sylvaine
+    sylvie tatiana theo theophile therese thibault thibaut thierry thomas timeo timothee tom tristan
+    ulysse valentin valentine valerie vanessa veronique victor victoria vincent violette virginie vivien
+    vivienne xavier yann yannick yasmine yassine yves yvette yvonne zoe adriana agustin alejandro
+    alessandro alessia alice amy andreas angelo anja anton beatriz birgit bob brian carl carol charlotte
+    chris christopher claudia cristina dan daniela dave david deborah diego dieter dirk donald dorothy
+    edward elizabeth ellen emily eric erik eva fernando francesca francesco frank fritz george giorgio
+    giovanni giulia giuseppe hans heinz helen helga henry ian isabel jack jan jane jason javier jennifer
+    jens jessica jim joao joe john jorge jose juan jurgen karen karl katharina kate katherine klaus
+    laura laurent lawrence leonardo linda lorenzo luigi luis luisa lukas marco marcus margaret mario
+    mark markus marta martha mary matthew max michael michelle miguel monica nancy olga oliver pablo
+    paolo patrick pedro peter petra rafael ralf rebecca ricardo roberto ronald rosa ruth ryan sam sandro
+    sara scott sean sergio stefan stefano steven susan thomas tim tobias tony ursula uwe walter william
+    wolfgang yusuf amelia ava harry isla jacob james liam mia oliver olivia sophia
+    """
 )
 
 # Webmail and ISP mailbox domains: an address there says nothing about the employer's web domain.
-WEBMAIL_DOMAINS: frozenset[str] = frozenset(
+WEBMAIL_DOMAINS: frozenset[str] = _words(
     """
-    gmail.com googlemail.com gmail.fr hotmail.com hotmail.fr hotmail.co.uk hotmail.be hotmail.it hotmail.es
-    hotmail.de live.com live.fr live.be live.co.uk msn.com outlook.com outlook.fr windowslive.com
-    yahoo.com yahoo.fr yahoo.co.uk yahoo.de yahoo.es yahoo.it ymail.com rocketmail.com aol.com aol.fr
-    icloud.com me.com mac.com orange.fr wanadoo.fr free.fr laposte.net sfr.fr neuf.fr club-internet.fr
-    bbox.fr numericable.fr noos.fr aliceadsl.fr cegetel.net voila.fr gmx.fr gmx.com gmx.de gmx.net
-    web.de t-online.de mail.com protonmail.com proton.me pm.me tutanota.com yandex.com yandex.ru mail.ru
-    skynet.be telenet.be bluewin.ch sunrise.ch zoho.com hushmail.com fastmail.com qq.com 163.com
-    libero.it virgilio.it tiscali.fr tiscali.it btinternet.com sky.com comcast.net verizon.net att.net
-    """.split()
+    gmail.com googlemail.com gmail.fr hotmail.com hotmail.fr hotmail.co.uk hotmail.be hotmail.it
+    hotmail.es hotmail.de live.com live.fr live.be live.co.uk msn.com outlook.com outlook.fr
+    windowslive.com yahoo.com yahoo.fr yahoo.co.uk yahoo.de yahoo.es yahoo.it ymail.com rocketmail.com
+    aol.com aol.fr icloud.com me.com mac.com orange.fr wanadoo.fr free.fr laposte.net sfr.fr neuf.fr
+    club-internet.fr bbox.fr numericable.fr noos.fr aliceadsl.fr cegetel.net voila.fr gmx.fr gmx.com
+    gmx.de gmx.net web.de t-online.de mail.com protonmail.com proton.me pm.me tutanota.com yandex.com
+    yandex.ru mail.ru skynet.be telenet.be bluewin.ch sunrise.ch zoho.com hushmail.com fastmail.com
+    qq.com 163.com libero.it virgilio.it tiscali.fr tiscali.it btinternet.com sky.com comcast.net
+    verizon.net att.net
+    """
 )
 
 # Domains offered as typo corrections: the frequent consumer providers (a domain close to one of these
@@ -156,15 +163,16 @@ WEBMAIL_DOMAINS: frozenset[str] = frozenset(
 COMMON_EMAIL_DOMAINS: tuple[str, ...] = tuple(sorted(WEBMAIL_DOMAINS))
 
 # Local parts of role (non-personal) mailboxes, compared without ".", "-" and "_".
-ROLE_LOCAL_PARTS: frozenset[str] = frozenset(
+ROLE_LOCAL_PARTS: frozenset[str] = _words(
     """
-    info infos information informations contact contacts admin administration administrateur sales
-    vente ventes support help helpdesk noreply donotreply nepasrepondre hello bonjour commercial commerciale
-    compta comptabilite facturation factures facture billing invoice invoices rh hr jobs emploi recrutement
-    careers marketing newsletter postmaster webmaster hostmaster abuse root office secretariat accueil
-    reception direction service serviceclient serviceclients clients client sav team equipe mail email
-    boutique shop commande commandes orders order press presse communication accounting accounts
-    """.split()
+    info infos information informations contact contacts admin administration administrateur sales vente
+    ventes support help helpdesk noreply donotreply nepasrepondre hello bonjour commercial commerciale
+    compta comptabilite facturation factures facture billing invoice invoices rh hr jobs emploi
+    recrutement careers marketing newsletter postmaster webmaster hostmaster abuse root office
+    secretariat accueil reception direction service serviceclient serviceclients clients client sav team
+    equipe mail email boutique shop commande commandes orders order press presse communication
+    accounting accounts
+    """
 )
 
 # Legal forms (folded, dots removed, single letters joined) -> canonical code.
@@ -550,25 +558,26 @@ MONTHS: dict[str, int] = {
 }
 
 # Words ignored in textual dates (weekdays, "le", "the", ordinal suffixes are handled separately).
-DATE_NOISE_WORDS: frozenset[str] = frozenset(
+DATE_NOISE_WORDS: frozenset[str] = _words(
     """
     lundi mardi mercredi jeudi vendredi samedi dimanche lun mar mer jeu ven sam dim monday tuesday
-    wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun le the of de du
-    """.split()
+    wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun le the of de
+    du
+    """
 ) - {"mar"}  # "mar" is March, not "mardi"
 
 # Booleans, consent flags included (folded).
-TRUE_TOKENS: frozenset[str] = frozenset(
+TRUE_TOKENS: frozenset[str] = _words(
     """
-    1 1.0 y yes oui o true vrai v x t on ok si ja checked coche optin inscrit inscrite abonne
-    abonnee subscribed accepte acceptee accepted granted consent consenti agree agreed
-    """.split()
+    1 1.0 y yes oui o true vrai v x t on ok si ja checked coche optin inscrit inscrite abonne abonnee
+    subscribed accepte acceptee accepted granted consent consenti agree agreed
+    """
 ) | {"opt in", "opt-in"}
-FALSE_TOKENS: frozenset[str] = frozenset(
+FALSE_TOKENS: frozenset[str] = _words(
     """
-    0 0.0 n no non false faux f off nein unchecked optout desinscrit desinscrite desabonne
-    desabonnee unsubscribed refuse refusee refused denied declined revoked withdrawn revoque retire
-    """.split()
+    0 0.0 n no non false faux f off nein unchecked optout desinscrit desinscrite desabonne desabonnee
+    unsubscribed refuse refusee refused denied declined revoked withdrawn revoque retire
+    """
 ) | {"opt out", "opt-out", "non coche"}
 
 # Currency symbols and local spellings -> ISO 4217.
@@ -636,9 +645,9 @@ CHANNELS: dict[str, str] = {
 }
 
 # Hosts that hold a company's page but are not the company's own domain.
-NON_COMPANY_WEB_DOMAINS: frozenset[str] = frozenset(
+NON_COMPANY_WEB_DOMAINS: frozenset[str] = _words(
     """
     facebook.com fb.com linkedin.com instagram.com twitter.com x.com youtube.com tiktok.com google.com
     goo.gl sites.google.com pagesjaunes.fr societe.com wixsite.com wordpress.com blogspot.com
-    """.split()
+    """
 )

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from cdp.normalize._text import MAX_LEN, cap_first, clean, fold, is_null_text, unify_punctuation
+from cdp.normalize._frozen import frozen
+from cdp.normalize._text import (
+    CACHE_DISTINCT,
+    CACHE_FEW,
+    CACHE_REPEATED,
+    MAX_LEN,
+    cap_first,
+    clean,
+    fold,
+    is_null_text,
+    unify_punctuation,
+)
 from cdp.normalize.data import CIVILITIES, CIVILITY_PREFIXES_NO_DOT, FIRST_NAMES, NAME_PARTICLES
 
 # Characters that cannot be part of a name (digits, symbols, emoji): dropped from the display form.
@@ -15,7 +25,7 @@ _NAME_JUNK = re.compile(r"[^\w\s'\-.,]|[\d_]")
 _ARTICLES = frozenset({"la", "le", "les", "l"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PersonName:
     """A normalized person name.
 
@@ -36,7 +46,7 @@ class PersonName:
     valid: bool = False
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=CACHE_FEW)
 def normalize_civility(raw: str | None) -> str | None:
     """Canonical civility code ("M", "MME", "MLLE", "DR", "ME", "PR") or None when unknown.
 
@@ -88,7 +98,7 @@ def _case_name(s: str) -> str:
     return " ".join(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def _clean_name(raw: str | None) -> str | None:
     """Cleaned name text: typographic punctuation unified, junk characters removed, or None."""
     s = clean(raw)
@@ -103,7 +113,7 @@ def _clean_name(raw: str | None) -> str | None:
     return s
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def _display_and_key(s: str) -> tuple[str | None, str | None]:
     """Display form and matching key of a cleaned name."""
     key = fold(s)
@@ -112,7 +122,7 @@ def _display_and_key(s: str) -> tuple[str | None, str | None]:
     return _case_name(s), key
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def is_first_name(s: str | None) -> bool:
     """Whether a name looks like a given name (every part in the first-name table).
 
@@ -133,7 +143,7 @@ def is_first_name(s: str | None) -> bool:
     return len(parts) > 1 and all(p in FIRST_NAMES for p in parts)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def _strip_civility(s: str) -> tuple[str | None, str]:
     """Split a leading civility off a name ("Mme DUPONT Marie" -> ("MME", "DUPONT Marie"))."""
     head, sep, rest = s.partition(" ")
@@ -195,7 +205,7 @@ def _split_full_name(s: str) -> tuple[str | None, str | None]:
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_person_name(
     first: str | None,
     last: str | None,
@@ -245,11 +255,12 @@ def _normalize_person_name(
         if last_s is None and split_last is not None:
             last_s = split_last
             last_raw = last if last is not None and clean(last) else full
-    elif first_s is not None and last_s is not None:
+    elif (
         # Columns inverted at the source: the "last" looks like a given name and the "first" does not.
-        if is_first_name(last_s) and not is_first_name(first_s):
-            first_s, last_s = last_s, first_s
-            swapped = True
+        first_s is not None and last_s is not None and is_first_name(last_s) and not is_first_name(first_s)
+    ):
+        first_s, last_s = last_s, first_s
+        swapped = True
     first_disp, first_key = _display_and_key(first_s) if first_s else (None, None)
     last_disp, last_key = _display_and_key(last_s) if last_s else (None, None)
     return PersonName(

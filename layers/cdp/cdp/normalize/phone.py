@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-from cdp.normalize._text import clean
+from cdp.normalize._frozen import frozen
+from cdp.normalize._text import CACHE_DISTINCT, clean
 
 # Separators people type inside numbers; "(0)" works out because its zero is the trunk prefix.
 _SEPARATORS = str.maketrans("", "", " .-/()\u00a0\t")
@@ -32,7 +33,7 @@ _TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Phone:
     """A normalized phone number: ``value`` in E.164 ("+33612345678") when valid, else None."""
 
@@ -79,7 +80,7 @@ def _with_lengths(desc: _Desc) -> str:
     return rf"(?=(?:{alternatives})\Z)(?:{pattern})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules(region: str) -> _RegionRules | None:
     """Fast-path rules of a region, or None when the region needs the full library logic."""
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
@@ -234,7 +235,7 @@ def _region(default_region: str | None) -> str | None:
     return region if region in phonenumbers.SUPPORTED_REGIONS else None
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_phone(raw: str | None, default_region: str | None = "FR") -> Phone:
     """Normalize a phone number to E.164 with its validity and line type.
 

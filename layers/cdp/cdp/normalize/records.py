@@ -18,9 +18,21 @@ from typing import Any
 
 import phonenumbers
 
-from cdp.normalize._text import clean, is_null_text
-from cdp.normalize.address import normalize_city, normalize_country, normalize_postcode, normalize_street
+from cdp.model import CONTACT_FIELDS_SCHEMA
+from cdp.normalize._text import CACHE_REPEATED, clean, is_null_text
+from cdp.normalize.address import (
+    City,
+    Country,
+    Postcode,
+    Street,
+    normalize_city,
+    normalize_country,
+    normalize_postcode,
+    normalize_street,
+)
 from cdp.normalize.company import (
+    CompanyName,
+    Siret,
     Vat,
     normalize_company_name,
     normalize_siren,
@@ -29,7 +41,7 @@ from cdp.normalize.company import (
     normalize_web_domain,
 )
 from cdp.normalize.data import WEBMAIL_DOMAINS
-from cdp.normalize.email import Email, normalize_email
+from cdp.normalize.emails import Email, normalize_email
 from cdp.normalize.names import normalize_person_name
 from cdp.normalize.phone import Phone, normalize_phone
 from cdp.normalize.values import (
@@ -127,7 +139,7 @@ def _phone_region(region: str, default_country: str) -> str:
     return region if region in phonenumbers.SUPPORTED_REGIONS else default_country
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=CACHE_REPEATED)
 def _birth_date(raw: str | None, day_first: bool) -> tuple[date | None, bool | None]:
     """(birth date, validity): validity None when absent; future or over-130-year dates are invalid."""
     if raw is None or not _present(raw):
@@ -147,7 +159,17 @@ def _siren_from_vat(vat: str | None) -> str | None:
     return vat[4:] if vat is not None and vat.startswith("FR") and len(vat) == 13 else None
 
 
+# Results for absent fields (no call, no cache lookup: most sources fill only some columns).
 _NO_VAT = Vat(None, None, False)
+_NO_COUNTRY = Country(None, None, False)
+_NO_EMAIL = Email(None, None, False)
+_NO_STREET = Street(None, None)
+_NO_POSTCODE = Postcode(None, None, False)
+_NO_CITY = City(None, None)
+_NO_COMPANY = CompanyName(None, None)
+_NO_SIRET = Siret(None, None, False)
+_CONTACT_TEMPLATE: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS_SCHEMA.names)
+_CONTACT_TEMPLATE["names_swapped"] = False
 
 
 def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
@@ -168,71 +190,81 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
     """
     get = _reader(raw)
     country_raw = get("country")
-    country = normalize_country(country_raw)
+    country = _NO_COUNTRY if country_raw is None else normalize_country(country_raw)
     region = country.value or default_country
     name = normalize_person_name(get("first_name"), get("last_name"), get("full_name"), get("civility"))
     email_raw = get("email")
-    email = normalize_email(email_raw)
+    email = _NO_EMAIL if email_raw is None else normalize_email(email_raw)
     phone = _pick_phone(get("phone"), get("mobile"), _phone_region(region, default_country))
-    street = normalize_street(get("street"))
+    street_raw = get("street")
+    street = _NO_STREET if street_raw is None else normalize_street(street_raw)
     postcode_raw = get("postcode")
-    postcode = normalize_postcode(postcode_raw, region)
-    city = normalize_city(get("city"))
+    postcode = _NO_POSTCODE if postcode_raw is None else normalize_postcode(postcode_raw, region)
+    city_raw = get("city")
+    city = _NO_CITY if city_raw is None else normalize_city(city_raw)
     birth_raw = get("birth_date")
-    birth, birth_valid = _birth_date(birth_raw, day_first)
-    company = normalize_company_name(get("company_name"))
+    birth, birth_valid = (None, None) if birth_raw is None else _birth_date(birth_raw, day_first)
+    company_raw = get("company_name")
+    company = _NO_COMPANY if company_raw is None else normalize_company_name(company_raw)
     siret_raw = get("siret")
-    siret = normalize_siret(siret_raw)
+    siret = _NO_SIRET if siret_raw is None else normalize_siret(siret_raw)
     vat_raw = get("vat")
     vat = _NO_VAT if vat_raw is None else normalize_vat(vat_raw)
     siren_raw = get("siren")
     siren = None if siren_raw is None else normalize_siren(siren_raw).value
-    return {
-        "civility": name.civility,
-        "first_name": name.first_name,
-        "first_name_raw": name.first_name_raw,
-        "first_name_key": name.first_name_key,
-        "last_name": name.last_name,
-        "last_name_raw": name.last_name_raw,
-        "last_name_key": name.last_name_key,
-        "names_swapped": name.swapped,
-        "email": email.value,
-        "email_raw": email_raw,
-        "email_valid": email.valid if _present(email_raw) else None,
-        "email_key": email.key,
-        "email_is_role": email.is_role if email.valid else None,
-        "email_suggestion": email.suggestion,
-        "phone": phone.value,
-        "phone_raw": phone.raw,
-        "phone_valid": phone.valid if _present(phone.raw) else None,
-        "phone_type": phone.type,
-        "street": street.value,
-        "street_raw": street.raw,
-        "postcode": postcode.value,
-        "postcode_raw": postcode_raw,
-        "postcode_valid": postcode.valid if _present(postcode_raw) else None,
-        "city": city.value,
-        "city_raw": city.raw,
-        "country": country.value,
-        "country_raw": country_raw,
-        "birth_date": birth,
-        "birth_date_raw": birth_raw,
-        "birth_date_valid": birth_valid,
-        "company_name": company.value,
-        "company_name_raw": company.raw,
-        "company_key": company.key,
-        "legal_form": company.legal_form,
-        "siret": siret.value,
-        "siret_raw": siret_raw,
-        "siret_valid": siret.valid if _present(siret_raw) else None,
-        "siren": siren or siret.siren or _siren_from_vat(vat.value),
-        "vat": vat.value,
-        "web_domain": _email_domain(email),
-        "customer_number": _identifier(get("customer_number")),
-        "email_opt_in": normalize_bool(get("email_opt_in")),
-        "account_ref": _identifier(get("account_ref")),
-        "updated_at": normalize_datetime(get("updated_at"), day_first=day_first),
-    }
+    opt_in = get("email_opt_in")
+    updated_at = get("updated_at")
+    # Filling a copy of a template is ~3x faster than a 44-key dict display (built key by key).
+    out = _CONTACT_TEMPLATE.copy()
+    out["civility"] = name.civility
+    out["first_name"] = name.first_name
+    out["first_name_raw"] = name.first_name_raw
+    out["first_name_key"] = name.first_name_key
+    out["last_name"] = name.last_name
+    out["last_name_raw"] = name.last_name_raw
+    out["last_name_key"] = name.last_name_key
+    out["names_swapped"] = name.swapped
+    if email_raw is not None:
+        out["email"] = email.value
+        out["email_raw"] = email_raw
+        out["email_valid"] = email.valid if _present(email_raw) else None
+        out["email_key"] = email.key
+        out["email_is_role"] = email.is_role if email.valid else None
+        out["email_suggestion"] = email.suggestion
+        out["web_domain"] = _email_domain(email)
+    if phone.raw is not None:
+        out["phone"] = phone.value
+        out["phone_raw"] = phone.raw
+        out["phone_valid"] = phone.valid if _present(phone.raw) else None
+        out["phone_type"] = phone.type
+    out["street"] = street.value
+    out["street_raw"] = street_raw
+    out["postcode"] = postcode.value
+    out["postcode_raw"] = postcode_raw
+    out["postcode_valid"] = postcode.valid if postcode_raw is not None and _present(postcode_raw) else None
+    out["city"] = city.value
+    out["city_raw"] = city_raw
+    out["country"] = country.value
+    out["country_raw"] = country_raw
+    out["birth_date"] = birth
+    out["birth_date_raw"] = birth_raw
+    out["birth_date_valid"] = birth_valid
+    if company_raw is not None:
+        out["company_name"] = company.value
+        out["company_name_raw"] = company_raw
+        out["company_key"] = company.key
+        out["legal_form"] = company.legal_form
+    if siret_raw is not None:
+        out["siret"] = siret.value
+        out["siret_raw"] = siret_raw
+        out["siret_valid"] = siret.valid if _present(siret_raw) else None
+    out["siren"] = siren or siret.siren or _siren_from_vat(vat.value)
+    out["vat"] = vat.value
+    out["customer_number"] = _identifier(get("customer_number"))
+    out["email_opt_in"] = None if opt_in is None else normalize_bool(opt_in)
+    out["account_ref"] = _identifier(get("account_ref"))
+    out["updated_at"] = None if updated_at is None else normalize_datetime(updated_at, day_first=day_first)
+    return out
 
 
 def normalize_account(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:

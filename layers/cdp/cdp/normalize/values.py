@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -12,11 +11,12 @@ from functools import lru_cache
 import pycountry
 from unidecode import unidecode
 
-from cdp.normalize._text import clean, fold, is_null_text
+from cdp.normalize._frozen import frozen
+from cdp.normalize._text import CACHE_DISTINCT, CACHE_FEW, CACHE_REPEATED, clean, fold, is_null_text
 from cdp.normalize.data import CHANNELS, CURRENCY_SYMBOLS, DATE_NOISE_WORDS, FALSE_TOKENS, MONTHS, TRUE_TOKENS
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DateValue:
     """A calendar date; ``value`` is None when not a plausible date."""
 
@@ -25,7 +25,7 @@ class DateValue:
     valid: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Amount:
     """A monetary amount and its ISO 4217 currency when stated; ``value`` None when not a number."""
 
@@ -115,7 +115,7 @@ def _parse_text(s: str, day_first: bool) -> date | None:
     return _make(_year(int(year), len(year)), month, int(day))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_REPEATED)
 def normalize_date(raw: str | None, *, day_first: bool = True) -> DateValue:
     """Parse a calendar date.
 
@@ -191,7 +191,7 @@ def _to_utc(value: datetime) -> datetime | None:
     return value
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_datetime(raw: str | None, *, day_first: bool = True) -> datetime | None:
     """Parse a timestamp into a timezone-aware UTC datetime.
 
@@ -253,7 +253,7 @@ _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _AMOUNT_BODY = re.compile(r"\d+(?:\.\d+)?")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=CACHE_FEW)
 def normalize_currency(raw: str | None) -> str | None:
     """ISO 4217 code of a currency symbol, code or name ("€", "eur", "Euros", "$", "CHF").
 
@@ -278,7 +278,7 @@ def normalize_currency(raw: str | None) -> str | None:
         return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_amount(raw: str | None) -> Amount:
     """Parse a monetary amount.
 
@@ -316,7 +316,7 @@ def _normalize_amount(raw: str | None) -> Amount:
         # "12€50" is French shorthand for 12.50 €.
         w = words[0]
         pos = s.find(w)
-        if 0 < pos and pos + len(w) < len(s) and s[pos - 1].isdigit() and s[pos + len(w)].isdigit():
+        if pos > 0 and pos + len(w) < len(s) and s[pos - 1].isdigit() and s[pos + len(w)].isdigit():
             body = s[:pos] + "," + s[pos + len(w) :]
         body = _CURRENCY_WORD.sub(" ", body)
     body = body.strip()
@@ -364,7 +364,7 @@ def _decimal_point(body: str) -> str | None:
 # -------------------------------------------------------------------------------------- booleans, codes
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_FEW)
 def normalize_bool(raw: str | None) -> bool | None:
     """Parse a boolean or consent flag.
 
@@ -395,7 +395,7 @@ def normalize_bool(raw: str | None) -> bool | None:
         return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_FEW)
 def normalize_code(raw: str | None) -> str | None:
     """Snake-case code of a free label ("Page View" -> "page_view", "Achat en ligne" -> "achat_en_ligne").
 
@@ -417,7 +417,7 @@ def normalize_code(raw: str | None) -> str | None:
 _CHANNEL_KEYS: dict[str, str] = {fold(k): v for k, v in CHANNELS.items()}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_FEW)
 def normalize_channel(raw: str | None) -> str | None:
     """Canonical channel ("web", "store", "phone", "email", "sms", "app", "post", "push") or a code.
 

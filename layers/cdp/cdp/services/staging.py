@@ -130,7 +130,9 @@ def stage_object(
     head = store.head(buckets.landing, key)
     landed_at = (head.last_modified if head and head.last_modified else now()).astimezone(UTC)
     ingest_date = landed_at.date().isoformat()
-    oid = object_id(key, version_id or (head.version_id if head else None))
+    # S3 notifications may leave the version out: pin the version read now, so the report names it.
+    version_id = version_id or (head.version_id if head else None)
+    oid = object_id(key, version_id)
     report = StagingReport(source=source or "", object_key=key, version_id=version_id, status="staged")
 
     def write_report() -> StagingReport:

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from unidecode import unidecode
 
-from cdp.normalize._text import clean
+from cdp.normalize._frozen import frozen
+from cdp.normalize._text import CACHE_DISTINCT, CACHE_FEW, CACHE_REPEATED, clean
 from cdp.normalize.data import COMMON_EMAIL_DOMAINS, ROLE_LOCAL_PARTS, WEBMAIL_DOMAINS
 
 # Pragmatic RFC 5322 subset (what mailbox providers actually accept), lowercase only since the input is
 # lowercased first. No quoted local parts, no IP-literal domains: they never occur in customer data.
-_EMAIL_RE = re.compile(
-    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
-)
+_LOCAL_RE = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})")
 # Spaces typed around "@" and "." ("jean . dupont @ gmail . com").
 _SPACES_AROUND = re.compile(r"\s*([@.])\s*")
 # Separators between several addresses in one cell.
@@ -46,7 +44,7 @@ _ROLE_STRIP = str.maketrans("", "", ".-_")
 _NEEDS_REPAIR = frozenset(" <>,;:\"'()[]{}/|")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Email:
     """A normalized e-mail address.
 
@@ -63,7 +61,7 @@ class Email:
     domain: str | None = None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=CACHE_FEW)
 def suggest_domain(domain: str) -> str | None:
     """Closest common provider domain when ``domain`` looks like a typo of it, else None.
 
@@ -73,10 +71,10 @@ def suggest_domain(domain: str) -> str | None:
     Returns:
         The suggested domain, or None when the domain is a known one or not close to any.
     """
-    if domain in WEBMAIL_DOMAINS or len(domain) < 6:
-        return None
     if "." not in domain:
         return _BARE_PROVIDERS.get(domain)
+    if domain in WEBMAIL_DOMAINS or len(domain) < 6:
+        return None
     # Short domains tolerate one edit, longer ones two (transpositions count as one edit).
     cutoff = 1 if len(domain) <= 8 else 2
     match = process.extractOne(domain, COMMON_EMAIL_DOMAINS, scorer=OSA.distance, score_cutoff=cutoff)
@@ -132,7 +130,7 @@ def _extract(s: str) -> str | None:
     return s or None
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_email(raw: str | None) -> Email:
     """Normalize an e-mail address.
 
@@ -169,16 +167,16 @@ def _normalize_email(raw: str | None) -> Email:
         if not local.isascii():
             # Accented local parts are refused by the big providers: suggest the transliteration.
             folded = unidecode(local)
-            if _EMAIL_RE.fullmatch(f"{folded}@{domain}"):
+            if _LOCAL_RE.fullmatch(folded) and _DOMAIN_RE.fullmatch(domain):
                 suggestion = f"{folded}@{domain}"
             return Email(None, raw, False, suggestion=suggestion)
         domain = domain.encode("idna").decode("ascii")  # internationalised domain -> punycode
         s = f"{local}@{domain}"
-    if len(local) > 64 or len(s) > 254 or not _EMAIL_RE.fullmatch(s):
-        if local and domain and "." not in domain and (fix := suggest_domain(domain)) is not None:
+    domain_ok, fix = _domain_info(domain)
+    if not domain_ok or len(local) > 64 or len(s) > 254 or not _LOCAL_RE.fullmatch(local):
+        if fix is not None and _LOCAL_RE.fullmatch(local):  # "jean@orange.f", "jean@gmail"
             suggestion = f"{local}@{fix}"
         return Email(None, raw, False, suggestion=suggestion)
-    fix = suggest_domain(domain)
     return Email(
         value=s,
         raw=raw,
@@ -188,3 +186,9 @@ def _normalize_email(raw: str | None) -> Email:
         suggestion=f"{local}@{fix}" if fix is not None else None,
         domain=domain,
     )
+
+
+@lru_cache(maxsize=CACHE_REPEATED)
+def _domain_info(domain: str) -> tuple[bool, str | None]:
+    """(syntactically valid, suggested provider domain) of a domain: domains repeat, locals do not."""
+    return _DOMAIN_RE.fullmatch(domain) is not None, suggest_domain(domain)
