@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cdp.local.demo import DemoResult, run_demo
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from cdp.cli import main
 from cdp.local.demo import DemoResult
 
@@ -27,7 +26,8 @@ def test_ingest_then_run_adds_a_customer_and_reports_segment_changes(
     # Given a new CRM export with one good row and one row with nothing identifying
     export = tmp_path / "nouveaux.csv"
     export.write_bytes(
-        "Code client;Prénom;Nom;E-mail;Téléphone;CP\r\nN1;Zoé;Nouvelle;zoe.nouvelle@orange.fr;06 11 22 33 44;75011\r\n"
+        "Code client;Prénom;Nom;E-mail;Téléphone;CP\r\n"
+        "N1;Zoé;Nouvelle;zoe.nouvelle@orange.fr;06 11 22 33 44;75011\r\n"
         "N2;;;;;\r\n".encode("cp1252")
     )
     # When it is ingested, then a unify run follows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from itertools import combinations
+
 import pyarrow.parquet as pq
 import pytest
 from cdp.local.demo import DemoResult

@@ -25,7 +25,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-
 _MOTO_S3_INVOKE: dict[str, Callable[[str, Any, str, str], None]] = {}
 
 
