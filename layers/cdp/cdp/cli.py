@@ -147,6 +147,36 @@ def _catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolve(args: argparse.Namespace) -> int:
+    import json
+
+    import pyarrow.parquet as pq
+
+    from cdp.ingest import UnreadableFile
+    from cdp.services.batch_resolve import InputError, resolve_stream
+
+    path = Path(args.input)
+    if not path.is_file():
+        print(f"cdp resolve: {path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        with path.open("rb") as stream:
+            xref, links, summary = resolve_stream(stream, path.name, args.country, args.date_order == "DMY")
+    except (InputError, UnreadableFile) as error:
+        print(f"cdp resolve: {error}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pq.write_table(xref, out / "xref.parquet")
+    pq.write_table(links, out / "links.parquet")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    print(
+        f"{summary['records']} records -> {summary['customers']} customers "
+        f"({summary['candidate_pairs']} candidate pairs, {summary['accepted_links']} links); written to {out}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cdp` command."""
     parser = argparse.ArgumentParser(prog="cdp", description="Serverless Customer Data Platform, locally.")
@@ -175,6 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     catalog = commands.add_parser("catalog", help="print the data catalog: tables and file profiles")
     catalog.add_argument("--lake", default="out/demo/lake")
     catalog.set_defaults(run=_catalog)
+    resolve = commands.add_parser(
+        "resolve", help="resolve a CSV/Parquet file of contacts with canonical columns"
+    )
+    resolve.add_argument("input")
+    resolve.add_argument("--out", required=True, help="folder for xref.parquet, links.parquet, summary.json")
+    resolve.add_argument("--country", default="FR", help="default country of phone numbers and addresses")
+    resolve.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], default="DMY")
+    resolve.set_defaults(run=_resolve)
     args = parser.parse_args(argv)
     if getattr(args, "run_id", "unset") is None:
         from datetime import UTC, datetime

@@ -59,6 +59,7 @@ _CUSTOMER_WORDS = lex.words("client customer cust user member adherent contact u
 _RECORD_ID_WORDS = lex.words("order commande transaction ticket facture invoice event evenement vente sale")
 _ACCOUNT_WORDS = lex.words("compte account societe entreprise company organisation organization")
 _PURPOSE_WORDS = lex.words("purpose finalite objet")
+_CONSENT_WORDS = lex.words("optin opt newsletter consent consentement rgpd gdpr marketing abonne")
 _OCCURRED_WORDS = lex.words("achat commande transaction order purchase vente event evenement occurred")
 
 
@@ -145,14 +146,13 @@ def _id_fields(entity: str, column: ColumnProfile, source_id_taken: bool) -> tup
         if _is_unique(column) and not source_id_taken:
             return ("source_id", "customer_number") if entity == "contact" else ("source_id",)
         return ("customer_number", "account_ref") if entity == "contact" else ()
-    # Transactions, events, consents: the record's own id is unique and not named after the customer.
-    if _is_unique(column) and not customerish and (words & _RECORD_ID_WORDS or "id" in words or not words):
-        return ("source_id", "customer_ref")
-    return (
-        ("customer_ref", "source_id")
-        if not _is_unique(column) or customerish
-        else ("source_id", "customer_ref")
-    )
+    # Transactions, events, consents: the record's own id is unique and not named after the customer;
+    # a repeated number can only point at the customer.
+    if not _is_unique(column):
+        return ("customer_ref",)
+    if customerish:
+        return ("customer_ref", "source_id")
+    return ("source_id", "customer_ref")
 
 
 def _header_fields(entity: str, column: ColumnProfile) -> tuple[str, ...]:
@@ -180,20 +180,19 @@ def _candidates(entity: str, column: ColumnProfile, source_id_taken: bool) -> tu
         targets = ("mobile", "phone")
     if semantic in _DATE_TYPES and entity in ("contact", "account") and not words & _UPDATE_WORDS:
         return targets, 0.6  # a creation or other date: only a fallback for updated_at
-    if semantic in _DATE_TYPES and entity in ("transaction", "event", "consent") and words & _OCCURRED_WORDS:
-        return targets, 1.0
+    if (
+        semantic in _DATE_TYPES
+        and entity in ("transaction", "event", "consent")
+        and not words & _OCCURRED_WORDS
+    ):
+        return targets, 0.9  # "Date d'achat" beats "Date de création" for occurred_at
     if semantic == "gender":
-        return targets, 0.7
-    if semantic == "boolean" and entity == "contact" and "email_opt_in" in _header_fields_consent(words):
+        return targets, 0.7  # M / F can fill the civility field
+    if semantic == "boolean" and entity == "contact" and words & _CONSENT_WORDS:
         return ("email_opt_in",), 0.6
     if targets:
         return targets, 1.0
     return _header_fields(entity, column), 0.5
-
-
-def _header_fields_consent(words: frozenset[str]) -> tuple[str, ...]:
-    consent = {"optin", "opt", "newsletter", "consent", "consentement", "rgpd", "gdpr", "marketing", "abonne"}
-    return ("email_opt_in",) if words & consent else ()
 
 
 def propose_mapping(profile: FileProfile, entity: str | None = None) -> MappingProposal:

@@ -60,7 +60,7 @@ def latest_records(table: pa.Table) -> pa.Table:
     return order.take(pa.array(keep, pa.int64()))
 
 
-def _links_rows(table: pa.Table, resolution: Resolution, entity: str, run_id: str) -> list[dict[str, Any]]:
+def links_rows(table: pa.Table, resolution: Resolution, entity: str, run_id: str) -> list[dict[str, Any]]:
     sources, ids = table.column("source").to_pylist(), table.column("source_id").to_pylist()
     return [
         {
@@ -91,7 +91,7 @@ def _resolve_entity(
         for s, i, entity_id in zip(sources, ids, resolution.ids, strict=True)
     ]
     lake.write_snapshot(xref, run_id, rows_to_table(xref_rows, xref.schema))
-    return resolution, _links_rows(staged, resolution, entity.value, run_id)
+    return resolution, links_rows(staged, resolution, entity.value, run_id)
 
 
 def resolve_run(lake: Lake, run_id: str) -> dict[str, Any]:
