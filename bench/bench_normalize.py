@@ -6,7 +6,11 @@ garbage. Generation is not timed; only normalization is.
 
 Usage:
     python bench/bench_normalize.py                  # 1,000,000 rows, one process
-    python bench/bench_normalize.py --rows 200000 --workers 2
+    python bench/bench_normalize.py --workers 2      # two processes, half of the rows each
+    python bench/bench_normalize.py --batch          # normalize_records instead of a normalize_contact loop
+
+Each process generates its share of the rows, then all start normalizing together; the wall time covers
+normalization only (from the common start to the last result), the CPU time sums the processes.
 """
 
 from __future__ import annotations
@@ -21,32 +25,50 @@ import time
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from cdp.normalize import normalize_contact
+from cdp.normalize import normalize_contact, normalize_records
 
-FIRST_NAMES = (
-    "Marie Jean Pierre Michel Philippe Alain Nathalie Isabelle Sylvie Catherine Françoise Nicolas Christophe "
-    "Stéphane Sébastien Julien Thomas Camille Léa Manon Chloé Emma Lucas Hugo Louis Gabriel Jules Inès "
-    "Sarah Laura Céline Aurélie Élodie Hélène Frédéric Jérôme Éric Olivier David Patrick Sandrine Valérie "
-    "Christine Anne Laurent Thierry Vincent Antoine Maxime Alexandre Romain Benoît Mathieu Claire Julie "
-    "Sophie Caroline Émilie Lucie Pauline Marion Mohamed Ahmed Fatima Karim Yasmine Kevin Jessica"
-).split() + ["Marie-Hélène", "Jean-Pierre", "Jean-François", "Anne-Sophie", "Marie-Claire", "Jean-Luc"]
-LAST_NAMES = (
-    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefebvre Michel "
-    "Garcia David Bertrand Roux Vincent Fournier Morel Girard André Lefèvre Mercier Dupont Lambert Bonnet "
-    "François Martinez Legrand Garnier Faure Rousseau Blanc Guérin Muller Henry Roussel Nicolas Perrin "
-    "Morin Mathieu Clément Gauthier Dumont Lopez Fontaine Chevalier Robin Masson Sanchez Gérard Nguyen "
-    "Boyer Denis Lemaire Duval Joly Gautier Roger Roche Roy Noël Meyer Lucas Meunier Jean Perez Marchand "
-    "Dufour Blanchard Barbier Brun Dumas Brunet Schmitt Leroux Colin Fernandez Renard Arnaud Rolland"
-).split() + ["de La Fontaine", "Van der Berg", "O'Brien", "McDonald", "Le Gall", "Da Silva", "d'Artagnan"]
+
+def _words(text: str) -> list[str]:
+    """The whitespace-separated words of a text block (keeps long value lists compact)."""
+    return text.split()
+
+
+FIRST_NAMES = _words(
+    """
+    Marie Jean Pierre Michel Philippe Alain Nathalie Isabelle Sylvie Catherine Françoise Nicolas
+    Christophe Stéphane Sébastien Julien Thomas Camille Léa Manon Chloé Emma Lucas Hugo Louis
+    Gabriel Jules Inès Sarah Laura Céline Aurélie Élodie Hélène Frédéric Jérôme Éric Olivier David
+    Patrick Sandrine Valérie Christine Anne Laurent Thierry Vincent Antoine Maxime Alexandre Romain
+    Benoît Mathieu Claire Julie Sophie Caroline Émilie Lucie Pauline Marion Mohamed Ahmed Fatima
+    Karim Yasmine Kevin Jessica
+    """
+) + ["Marie-Hélène", "Jean-Pierre", "Jean-François", "Anne-Sophie", "Marie-Claire", "Jean-Luc"]
+LAST_NAMES = _words(
+    """
+    Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefebvre
+    Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard André Lefèvre Mercier Dupont
+    Lambert Bonnet François Martinez Legrand Garnier Faure Rousseau Blanc Guérin Muller Henry
+    Roussel Nicolas Perrin Morin Mathieu Clément Gauthier Dumont Lopez Fontaine Chevalier Robin
+    Masson Sanchez Gérard Nguyen Boyer Denis Lemaire Duval Joly Gautier Roger Roche Roy Noël Meyer
+    Lucas Meunier Jean Perez Marchand Dufour Blanchard Barbier Brun Dumas Brunet Schmitt Leroux
+    Colin Fernandez Renard Arnaud Rolland
+    """
+) + ["de La Fontaine", "Van der Berg", "O'Brien", "McDonald", "Le Gall", "Da Silva", "d'Artagnan"]
 CIVILITIES = ["M", "M.", "Mr", "Mme", "Madame", "Monsieur", "Mlle", "Dr", "", None, None, None, None]
-WEBMAILS = ["gmail.com"] * 6 + ["hotmail.fr"] * 3 + ["yahoo.fr", "orange.fr", "free.fr", "wanadoo.fr"] + [
-    "laposte.net",
-    "sfr.fr",
-    "outlook.fr",
-    "icloud.com",
-    "live.fr",
-]
+WEBMAILS = (
+    ["gmail.com"] * 6
+    + ["hotmail.fr"] * 3
+    + ["yahoo.fr", "orange.fr", "free.fr", "wanadoo.fr"]
+    + [
+        "laposte.net",
+        "sfr.fr",
+        "outlook.fr",
+        "icloud.com",
+        "live.fr",
+    ]
+)
 COMPANY_DOMAINS = [f"entreprise{i}.fr" for i in range(300)] + [f"societe-{i}.com" for i in range(100)]
 TYPO_DOMAINS = ["gmial.com", "hotmial.com", "yahooo.fr", "orange.f", "wanadoo.fe", "gmail.con", "hotmail.ff"]
 GARBAGE = ["N/A", "-", "null", "??", "0000000000", "", " ", "inconnu", "x", "#N/A", "😀", "NULL", "none"]
@@ -102,9 +124,22 @@ CITIES = [
 ]
 COUNTRIES = ["France"] * 4 + ["FRANCE", "FR", "fr", "FRA", None, None, None, "", "Belgique", "Suisse", "N/A"]
 COMPANY_FORMS = ["", "", " SAS", " S.A.S.", " SARL", " sarl", " SA", " EURL", " (SAS)", " - SARL"]
-COMPANY_STEMS = [f"{w} {s}" for w in ("Acme", "Boulangerie", "Garage", "Cabinet", "Transports") for s in (
-    "Martin", "Dupont", "du Centre", "des Alpes", "& Fils", "Conseil", "Services", "Ouest", "Durand", "Lefèvre"
-)]
+COMPANY_STEMS = [
+    f"{w} {s}"
+    for w in ("Acme", "Boulangerie", "Garage", "Cabinet", "Transports")
+    for s in (
+        "Martin",
+        "Dupont",
+        "du Centre",
+        "des Alpes",
+        "& Fils",
+        "Conseil",
+        "Services",
+        "Ouest",
+        "Durand",
+        "Lefèvre",
+    )
+]
 OPT_IN = ["oui", "non", "1", "0", "Y", "N", "true", "false", "x", "", None, None, "Opt-in", "OUI"]
 BIRTH_START = date(1935, 1, 1)
 
@@ -221,18 +256,24 @@ def _birth(rnd: random.Random) -> str | None:
     return f"{d.day} {months[d.month % 9]} {d.year}"
 
 
-def generate_rows(n: int, seed: int = 42) -> list[dict[str, str | None]]:
-    """Seeded messy contact rows; missing fields are simply absent, as in a sparse source."""
-    rnd = random.Random(seed)
-    sirets = _siret_pool(rnd, 3000)
+def generate_rows(n: int, seed: int = 42, start: int = 0) -> list[dict[str, str | None]]:
+    """Seeded messy contact rows ``start`` to ``start + n``; missing fields are simply absent.
+
+    Rows depend only on (seed, row index range), so any split of the rows between workers normalizes
+    the same data.
+    """
+    sirets = _siret_pool(random.Random(seed), 3000)
+    rnd = random.Random(f"{seed}:{start}")
     base_ts = datetime(2020, 1, 1)
     rows: list[dict[str, str | None]] = []
-    for i in range(n):
+    for i in range(start, start + n):
         first, last = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
         row: dict[str, str | None] = {"source_id": str(i)}
         r = rnd.random()
         if r < 0.1:
-            row["full_name"] = rnd.choice([f"{last.upper()} {first}", f"{first} {last}", f"Mme {last} {first}"])
+            row["full_name"] = rnd.choice(
+                [f"{last.upper()} {first}", f"{first} {last}", f"Mme {last} {first}"]
+            )
         elif r < 0.13:
             row["first_name"], row["last_name"] = _case(rnd, last), _case(rnd, first)  # swapped columns
         else:
@@ -272,50 +313,76 @@ def generate_rows(n: int, seed: int = 42) -> list[dict[str, str | None]]:
     return rows
 
 
-_ROWS: list[dict[str, str | None]] = []  # inherited by forked workers (no pickling of the rows)
-
-
-def _normalize_range(bounds: tuple[int, int]) -> tuple[int, int, int, float]:
-    """Normalize rows[start:end]; return (rows, valid e-mails, valid phones, CPU seconds)."""
-    start, end = bounds
-    t0 = time.process_time()
-    emails = phones = 0
-    for row in _ROWS[start:end]:
-        out = normalize_contact(row)
-        emails += out["email_valid"] is True
-        phones += out["phone_valid"] is True
-    return end - start, emails, phones, time.process_time() - t0
-
-
 def _peak_rss_mb(who: int) -> float:
     # ru_maxrss is in kilobytes on Linux (bytes on macOS).
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
     return resource.getrusage(who).ru_maxrss / scale
 
 
-def run(rows: int, workers: int, chunk: int, seed: int, log: Callable[[str], None] = print) -> float:
-    """Generate, normalize and report; return the normalization wall time in seconds."""
-    global _ROWS
-    t0 = time.perf_counter()
-    _ROWS = generate_rows(rows, seed)
-    log(f"generated {rows:,} rows in {time.perf_counter() - t0:.1f} s (not timed)")
-    # The generated rows stand for input a real pipeline streams in batches: keep them out of the
-    # garbage collector's scans so it only sees what normalization itself allocates.
+def _normalize(rows: list[dict[str, str | None]], batch: bool, chunk: int) -> tuple[int, int, int, float]:
+    """Normalize rows chunk by chunk; return (rows, valid e-mails, valid phones, CPU seconds)."""
+    t0 = time.process_time()
+    emails = phones = 0
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        results = normalize_records("contact", part) if batch else [normalize_contact(row) for row in part]
+        emails += sum(out["email_valid"] is True for out in results)
+        phones += sum(out["phone_valid"] is True for out in results)
+    return len(rows), emails, phones, time.process_time() - t0
+
+
+def _worker(start: int, count: int, seed: int, batch: bool, chunk: int, ready: Any, results: Any) -> None:
+    """Generate this worker's share of the rows (untimed), wait for the others, then normalize it."""
+    rows = generate_rows(count, seed, start)
+    # Generated rows stand for input a real pipeline streams in batches: keep them out of the garbage
+    # collector's scans so it only sees what normalization allocates.
     gc.freeze()
-    bounds = [(s, min(s + chunk, rows)) for s in range(0, rows, chunk)]
-    t0, cpu0 = time.perf_counter(), time.process_time()
+    ready.wait()
+    results.put(_normalize(rows, batch, chunk))
+
+
+def run(
+    rows: int, workers: int, chunk: int, seed: int, batch: bool = False, log: Callable[[str], None] = print
+) -> float:
+    """Generate, normalize and report; return the normalization wall time in seconds."""
+    api = "normalize_records (batches)" if batch else "normalize_contact (row loop)"
     if workers <= 1:
-        results = [_normalize_range(b) for b in bounds]
+        t0 = time.perf_counter()
+        data = generate_rows(rows, seed)
+        log(f"generated {rows:,} rows in {time.perf_counter() - t0:.1f} s (not timed)")
+        gc.freeze()
+        t0 = time.perf_counter()
+        results = [_normalize(data, batch, chunk)]
+        wall = time.perf_counter() - t0
     else:
-        with mp.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_normalize_range, bounds, chunksize=1)
-    wall = time.perf_counter() - t0
-    cpu = time.process_time() - cpu0 if workers <= 1 else sum(r[3] for r in results)
+        ctx = mp.get_context("fork")
+        ready = ctx.Barrier(workers + 1)
+        queue = ctx.Queue()
+        share = -(-rows // workers)
+        procs = [
+            ctx.Process(
+                target=_worker,
+                args=(w * share, min(share, rows - w * share), seed, batch, chunk, ready, queue),
+            )
+            for w in range(workers)
+        ]
+        t0 = time.perf_counter()
+        for proc in procs:
+            proc.start()
+        ready.wait()  # every worker has generated its rows
+        log(f"generated {rows:,} rows in {workers} workers in {time.perf_counter() - t0:.1f} s (not timed)")
+        t0 = time.perf_counter()
+        results = [queue.get() for _ in procs]
+        wall = time.perf_counter() - t0
+        for proc in procs:
+            proc.join()
     done = sum(r[0] for r in results)
-    log(f"normalize_contact: {done:,} rows, {workers} worker(s), wall {wall:.2f} s, {done / wall:,.0f} rows/s")
+    cpu = sum(r[3] for r in results)
+    log(f"{api}: {done:,} rows, {workers} worker(s), wall {wall:.2f} s, {done / wall:,.0f} rows/s")
     log(f"CPU time in normalization: {cpu:.2f} s ({cpu / done * 1e6:.1f} us/row)")
-    log(f"valid e-mails {sum(r[1] for r in results) / done:.1%}, valid phones {sum(r[2] for r in results) / done:.1%}")
-    log(f"peak RSS: parent {_peak_rss_mb(resource.RUSAGE_SELF):,.0f} MB", )
+    emails, phones = sum(r[1] for r in results), sum(r[2] for r in results)
+    log(f"valid e-mails {emails / done:.1%}, valid phones {phones / done:.1%}")
+    log(f"peak RSS: main process {_peak_rss_mb(resource.RUSAGE_SELF):,.0f} MB")
     if workers > 1:
         log(f"peak RSS: largest worker {_peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
     return wall
@@ -323,13 +390,22 @@ def run(rows: int, workers: int, chunk: int, seed: int, log: Callable[[str], Non
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows to normalize (default 1,000,000)")
-    parser.add_argument("--workers", type=int, default=1, help="processes (fork) over chunks (default 1)")
-    parser.add_argument("--chunk", type=int, default=50_000, help="rows per chunk (default 50,000)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes, each normalizing its share (default 1)"
+    )
+    parser.add_argument(
+        "--chunk", type=int, default=50_000, help="rows per normalize_records batch (default 50,000)"
+    )
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument(
+        "--batch", action="store_true", help="time normalize_records over chunks instead of a loop"
+    )
     args = parser.parse_args(argv)
-    run(args.rows, args.workers, args.chunk, args.seed)
+    run(args.rows, args.workers, args.chunk, args.seed, args.batch)
     return 0
 
 

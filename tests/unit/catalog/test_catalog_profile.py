@@ -223,3 +223,13 @@ def test_long_values_are_truncated_in_the_sample_only() -> None:
     column = profile_of([{"blob": "x" * 10_000}]).column("blob")
     assert column.max_length == 10_000
     assert column.patterns == [("a+", 1.0)]
+
+
+def test_result_is_repeatable_and_adding_afterwards_is_allowed() -> None:
+    profiler = Profiler(["v"])
+    profiler.add({"v": str(i)} for i in range(10))
+    first = profiler.result()
+    assert profiler.result() == first
+    profiler.add([{"v": "10"}])
+    assert profiler.result().column("v").rows == 11
+    assert profiler.rows == 11

@@ -43,17 +43,19 @@ def is_null(value: str | None) -> bool:
     return value is None or (len(value) <= NULL_MAX_CHARS and value.strip().lower() in NULL_TOKENS)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 @lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """Lowercase ASCII form of a value: accents removed, whitespace collapsed.
 
     Cached because samples repeat values a lot (cities, first names) and unidecode is the costly part.
     """
-    try:
-        text = unidecode(value)
-    except Exception:  # noqa: BLE001 - unidecode chokes on lone surrogates; fall back to the raw text
-        text = value.encode("ascii", "ignore").decode("ascii")
-    return " ".join(text.lower().split())
+    if not value.isascii():
+        # Lone surrogates (undecodable bytes kept by a reader) make unidecode warn: drop them first.
+        value = _SURROGATES.sub("", value)
+    return " ".join(unidecode(value).lower().split())
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 Field-level normalizers take a raw string (or None) and return a small frozen dataclass carrying the
 normalized ``value``, the untouched ``raw`` input and, where it applies, a ``valid`` flag and a matching
-``key``. Record-level normalizers map a record of canonical fields onto the staging columns defined in
-``cdp.model``. No function here raises on any string input, does I/O or reads the environment; field-level
-results are memoised (values repeat a lot in customer files).
+``key`` (accent-folded, lowercase). Checked values (e-mails, phones, postcodes, identifiers, dates) have a
+``value`` only when valid; display values (names, streets, cities, companies) are cleaned, never
+invented. Record-level normalizers map a record of canonical fields onto the staging columns defined in
+``cdp.model``; ``normalize_records`` does a whole batch.
+
+No function here raises on any string input, does I/O of its own or reads the environment; field-level
+results are memoised with ``functools.lru_cache`` (values repeat a lot in customer files).
 """
 
 from cdp.normalize.address import (
@@ -37,6 +41,7 @@ from cdp.normalize.records import (
     normalize_consent,
     normalize_contact,
     normalize_event,
+    normalize_records,
     normalize_transaction,
 )
 from cdp.normalize.values import (
@@ -86,6 +91,7 @@ __all__ = [
     "normalize_person_name",
     "normalize_phone",
     "normalize_postcode",
+    "normalize_records",
     "normalize_siren",
     "normalize_siret",
     "normalize_street",

@@ -33,9 +33,7 @@ _APOSTROPHES_DASHES = str.maketrans(
 )
 
 # Folding: punctuation becomes a space, except apostrophes which are dropped ("O'Brien" ~ "OBrien").
-_FOLD_TABLE = str.maketrans(
-    {**{c: " " for c in string.punctuation if c != "'"}, "'": None, "’": None}
-)
+_FOLD_TABLE = str.maketrans({**{c: " " for c in string.punctuation if c != "'"}, "'": None, "’": None})
 
 
 def clean(raw: object) -> str | None:
@@ -100,6 +98,8 @@ NULL_KEYS: frozenset[str] = frozenset(fold(t) for t in NULL_TOKENS) - {""}
 
 def is_null_text(s: str) -> bool:
     """Whether a cleaned string means "no value" ("N/A", "-", "null", "??", only symbols or emoji)."""
+    if s[0].isdigit():  # numbers, postcodes, street lines: no null marker starts with a digit
+        return False
     if len(s) > 24:  # longer than any null marker: null only when it carries no letter or digit at all
         return not any(c.isalnum() for c in s)
     key = fold(s)

@@ -136,8 +136,9 @@ _POSTCODE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
     "GB": (re.compile(r"([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})"), "{0} {1}"),
     "IE": (re.compile(r"([AC-FHKNPRTV-Y]\d{2}|D6W) ?([0-9AC-FHKNPRTV-Y]{4})"), "{0} {1}"),
 }
-# Numeric postcodes whose leading zeros spreadsheets drop ("1000" for "01000").
-_ZERO_PADDED = {"DE": 5, "ES": 5, "IT": 5, "FI": 5, "US": 5}
+# Numeric postcodes whose leading zeros spreadsheets drop ("1067" for "01067"): (width, shortest input).
+# Only Italy (00118 Rome) and the United States (00601 Puerto Rico) have codes with two leading zeros.
+_ZERO_PADDED = {"DE": (5, 4), "ES": (5, 4), "FI": (5, 4), "IT": (5, 3), "US": (5, 3)}
 # Country prefix typed in front of a postcode ("F-75001", "D-10115", "CH-1200", "L-1234").
 _COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,3}[- ]?(?=\d)")
 # Postcodes starting with letters, where a letter prefix is part of the code, not a country prefix.
@@ -186,12 +187,13 @@ def _normalize_postcode(raw: str | None, country: str | None) -> Postcode:
     s = clean(raw)
     if s is None or len(s) > 20 or is_null_text(s):
         return Postcode(None, raw, False)
-    code = (normalize_country(country).value or "FR") if country else "FR"
+    # No country means the default (French) rules; an unrecognised one gets the light generic check.
+    code = (normalize_country(country).value or "") if country else "FR"
     s = s.upper()
     if s.endswith(".0"):  # numeric cell exported as a float
         s = s[:-2]
-    if code not in _ALPHA_POSTCODES:
-        s = _COUNTRY_PREFIX.sub("", s)
+    if code in FRENCH_POSTCODE_COUNTRIES or (code in _POSTCODE_RULES and code not in _ALPHA_POSTCODES):
+        s = _COUNTRY_PREFIX.sub("", s)  # "F-75001", "D-10115": the country letter is not part of the code
     s = s.replace(".", "")
     if code in FRENCH_POSTCODE_COUNTRIES:
         value = _fr_postcode(s.replace(" ", ""))
@@ -202,8 +204,8 @@ def _normalize_postcode(raw: str | None, country: str | None) -> Postcode:
         ok = _GENERIC_POSTCODE.fullmatch(s) is not None and any(c.isdigit() for c in s)
         return Postcode(s if ok else None, raw, ok)
     compact = s.replace(" ", "") if code not in ("NL", "SE", "GB", "CA", "IE") else s
-    width = _ZERO_PADDED.get(code)
-    if width and compact.isdigit() and 3 <= len(compact) < width:
+    width, shortest = _ZERO_PADDED.get(code, (0, 0))
+    if width and compact.isdigit() and shortest <= len(compact) < width:
         compact = compact.zfill(width)
     match = rule[0].fullmatch(compact) or rule[0].fullmatch(compact.replace(" ", ""))
     if match is None:
@@ -256,7 +258,7 @@ _SAINTS = {"st": "Saint", "ste": "Sainte", "saint": "Saint", "sainte": "Sainte"}
 
 
 def _saint(word: str) -> str | None:
-    """"Saint"/"Sainte" for a "St"/"Ste"/"Saint"/"Sainte" word (any case, dot optional), else None."""
+    """ "Saint"/"Sainte" for a "St"/"Ste"/"Saint"/"Sainte" word (any case, dot optional), else None."""
     key = word.rstrip(".").lower()
     saint = _SAINTS.get(key)
     # A full word typed with its own casing is kept as typed ("SAINT" stays for the caser to handle).
@@ -264,7 +266,7 @@ def _saint(word: str) -> str | None:
 
 
 def _expand_saints(words: list[str]) -> list[str]:
-    """"St Jacques"/"ST-JACQUES" -> "Saint-Jacques": French place names join "Saint" with a hyphen."""
+    """ "St Jacques"/"ST-JACQUES" -> "Saint-Jacques": French place names join "Saint" with a hyphen."""
     out: list[str] = []
     i = 0
     while i < len(words):

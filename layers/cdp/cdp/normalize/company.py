@@ -197,6 +197,11 @@ def _digits(s: str) -> str:
     return s.translate(_ID_SEPARATORS)
 
 
+def _placeholder(digits: str) -> bool:
+    """ "00000000000000" and the like pass the Luhn check but identify nobody."""
+    return digits.count(digits[0]) == len(digits)
+
+
 @lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_siret(raw: str | None) -> Siret:
     """Normalize and check a SIRET (14 digits, Luhn checksum, La Poste exception handled by stdnum).
@@ -212,7 +217,7 @@ def normalize_siret(raw: str | None) -> Siret:
         if s is None or len(s) > 40:
             return Siret(None, raw, False)
         digits = _digits(s)
-        if len(digits) != 14 or not digits.isdigit() or not fr_siret.is_valid(digits):
+        if len(digits) != 14 or not digits.isdigit() or _placeholder(digits) or not fr_siret.is_valid(digits):
             return Siret(None, raw, False)
         return Siret(digits, raw, True, digits[:9])
     except Exception:  # noqa: BLE001 - a normalizer never raises
@@ -234,7 +239,7 @@ def normalize_siren(raw: str | None) -> Siren:
         if s is None or len(s) > 40:
             return Siren(None, raw, False)
         digits = _digits(s)
-        if len(digits) != 9 or not digits.isdigit() or not fr_siren.is_valid(digits):
+        if len(digits) != 9 or not digits.isdigit() or _placeholder(digits) or not fr_siren.is_valid(digits):
             return Siren(None, raw, False)
         return Siren(digits, raw, True)
     except Exception:  # noqa: BLE001 - a normalizer never raises
@@ -334,6 +339,8 @@ def _normalize_web_domain(raw: str | None) -> WebDomain:
     host = urlsplit(s if "//" in s else "//" + s).hostname or ""
     host = _WWW.sub("", host.strip("."))
     if not host.isascii():
+        if not all(c.isalnum() or c in ".-" for c in host):  # letters only, as IDNA 2008 (no emoji)
+            return WebDomain(None, raw, False)
         host = host.encode("idna").decode("ascii")
     if not _DOMAIN_RE.fullmatch(host):
         return WebDomain(None, raw, False)

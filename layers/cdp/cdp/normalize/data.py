@@ -10,6 +10,7 @@ def _words(text: str) -> frozenset[str]:
     """The whitespace-separated words of a text block (keeps long word tables compact)."""
     return frozenset(text.split())
 
+
 # Values meaning "no value" in exports (spreadsheets, CRMs, forms). They are compared after folding, so
 # "N/A", "n.a." and "#N/A" all hit. "0" and "x" are deliberately absent: they are booleans.
 NULL_TOKENS: frozenset[str] = _words(
@@ -160,7 +161,30 @@ WEBMAIL_DOMAINS: frozenset[str] = _words(
 # Domains offered as typo corrections: the frequent consumer providers (a domain close to one of these
 # but not equal is suggested the closest one). Legitimate look-alikes must be in this list too, so that
 # they are not "corrected" into each other.
-COMMON_EMAIL_DOMAINS: tuple[str, ...] = tuple(sorted(WEBMAIL_DOMAINS))
+# Ordered by frequency in French customer files: on a tie ("hotmail.fe" is one edit away from both
+# hotmail.fr and hotmail.be) the first one wins.
+_FREQUENT_DOMAINS = (
+    "gmail.com",
+    "hotmail.fr",
+    "hotmail.com",
+    "yahoo.fr",
+    "orange.fr",
+    "wanadoo.fr",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "outlook.fr",
+    "live.fr",
+    "icloud.com",
+    "yahoo.com",
+    "outlook.com",
+    "neuf.fr",
+    "aol.com",
+    "msn.com",
+)
+COMMON_EMAIL_DOMAINS: tuple[str, ...] = _FREQUENT_DOMAINS + tuple(
+    sorted(WEBMAIL_DOMAINS.difference(_FREQUENT_DOMAINS))
+)
 
 # Local parts of role (non-personal) mailboxes, compared without ".", "-" and "_".
 ROLE_LOCAL_PARTS: frozenset[str] = _words(

@@ -170,7 +170,10 @@ def _normalize_email(raw: str | None) -> Email:
             if _LOCAL_RE.fullmatch(folded) and _DOMAIN_RE.fullmatch(domain):
                 suggestion = f"{folded}@{domain}"
             return Email(None, raw, False, suggestion=suggestion)
-        domain = domain.encode("idna").decode("ascii")  # internationalised domain -> punycode
+        # Internationalised domain -> punycode; letters and digits only (no emoji domains, as IDNA 2008).
+        if not all(c.isalnum() or c in ".-" for c in domain):
+            return Email(None, raw, False)
+        domain = domain.encode("idna").decode("ascii")
         s = f"{local}@{domain}"
     domain_ok, fix = _domain_info(domain)
     if not domain_ok or len(local) > 64 or len(s) > 254 or not _LOCAL_RE.fullmatch(local):

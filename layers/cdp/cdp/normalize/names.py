@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from cdp.normalize._frozen import frozen
 from cdp.normalize._text import (
@@ -21,8 +22,6 @@ from cdp.normalize.data import CIVILITIES, CIVILITY_PREFIXES_NO_DOT, FIRST_NAMES
 
 # Characters that cannot be part of a name (digits, symbols, emoji): dropped from the display form.
 _NAME_JUNK = re.compile(r"[^\w\s'\-.,]|[\d_]")
-# Articles capitalised inside French surnames ("de La Fontaine", "Le Gall"): never lowered.
-_ARTICLES = frozenset({"la", "le", "les", "l"})
 
 
 @frozen
@@ -107,7 +106,10 @@ def _clean_name(raw: str | None) -> str | None:
     s = unify_punctuation(s)
     if _NAME_JUNK.search(s):
         s = " ".join(_NAME_JUNK.sub(" ", s).split())
-    s = s.strip(" .,-'")
+    s = s.strip(" ,-'").lstrip(".")
+    # A trailing dot is kept after an initial ("J.", "Jean-P.") and dropped elsewhere ("Dupont.").
+    if s.endswith(".") and not (len(s) >= 2 and s[-2].isalpha() and (len(s) == 2 or not s[-3].isalpha())):
+        s = s.rstrip(". ")
     if not s or is_null_text(s):
         return None
     return s
@@ -205,6 +207,48 @@ def _split_full_name(s: str) -> tuple[str | None, str | None]:
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
+class _Part(NamedTuple):
+    """One name as found in a column: cleaned text, display form, key, and whether it is a given name."""
+
+    text: str
+    display: str
+    key: str
+    looks_first: bool
+
+
+def _part(text: str | None) -> _Part | None:
+    if not text:
+        return None
+    display, key = _display_and_key(text)
+    if display is None or key is None:
+        return None
+    return _Part(text, display, key, is_first_name(text))
+
+
+@lru_cache(maxsize=CACHE_REPEATED)
+def _column(raw: str, civility_prefix: bool) -> tuple[str | None, _Part | None]:
+    """(civility typed in front, name) of one name column; first names repeat, so this is cached."""
+    text = _clean_name(raw)
+    code = None
+    if text is not None and civility_prefix:
+        code, text = _strip_civility(text)
+    return code, _part(text)
+
+
+@lru_cache(maxsize=CACHE_REPEATED)
+def _full(raw: str) -> tuple[str | None, _Part | None, _Part | None]:
+    """(civility, first, last) of a full-name column."""
+    text = _clean_name(raw)
+    if text is None:
+        return None, None, None
+    code, rest = _strip_civility(text)
+    first, last = _split_full_name(rest)
+    return code, _part(first), _part(last)
+
+
+_NO_COLUMN: tuple[str | None, _Part | None] = (None, None)
+
+
 @lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_person_name(
     first: str | None,
@@ -236,43 +280,40 @@ def normalize_person_name(
 def _normalize_person_name(
     first: str | None, last: str | None, full: str | None, civility: str | None
 ) -> PersonName:
-    civ = normalize_civility(civility)
-    first_s = _clean_name(first)
-    last_s = _clean_name(last)
+    civ = None if civility is None else normalize_civility(civility)
+    first_civ, first_part = _NO_COLUMN if first is None else _column(first, True)
+    last_part = None if last is None else _column(last, False)[1]
+    civ = civ or first_civ
     first_raw, last_raw = first, last
-    if first_s is not None:
-        code, first_s = _strip_civility(first_s)
-        civ = civ or code
-        first_s = first_s or None
     swapped = False
-    if (first_s is None or last_s is None) and (full_s := _clean_name(full)) is not None:
-        code, rest = _strip_civility(full_s)
-        civ = civ or code
-        split_first, split_last = _split_full_name(rest)
-        if first_s is None and split_first is not None:
-            first_s = split_first
+    if (first_part is None or last_part is None) and full is not None:
+        full_civ, split_first, split_last = _full(full)
+        civ = civ or full_civ
+        if first_part is None and split_first is not None:
+            first_part = split_first
             first_raw = first if first is not None and clean(first) else full
-        if last_s is None and split_last is not None:
-            last_s = split_last
+        if last_part is None and split_last is not None:
+            last_part = split_last
             last_raw = last if last is not None and clean(last) else full
     elif (
         # Columns inverted at the source: the "last" looks like a given name and the "first" does not.
-        first_s is not None and last_s is not None and is_first_name(last_s) and not is_first_name(first_s)
+        first_part is not None
+        and last_part is not None
+        and last_part.looks_first
+        and not first_part.looks_first
     ):
-        first_s, last_s = last_s, first_s
+        first_part, last_part = last_part, first_part
         swapped = True
-    first_disp, first_key = _display_and_key(first_s) if first_s else (None, None)
-    last_disp, last_key = _display_and_key(last_s) if last_s else (None, None)
     return PersonName(
-        civility=civ,
-        first_name=first_disp,
-        last_name=last_disp,
-        first_name_key=first_key,
-        last_name_key=last_key,
-        first_name_raw=first_raw,
-        last_name_raw=last_raw,
-        full_name_raw=full,
-        civility_raw=civility,
-        swapped=swapped,
-        valid=first_disp is not None or last_disp is not None,
+        civ,
+        None if first_part is None else first_part.display,
+        None if last_part is None else last_part.display,
+        None if first_part is None else first_part.key,
+        None if last_part is None else last_part.key,
+        first_raw,
+        last_raw,
+        full,
+        civility,
+        swapped,
+        first_part is not None or last_part is not None,
     )

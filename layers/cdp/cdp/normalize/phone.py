@@ -1,10 +1,12 @@
 """Phone numbers: E.164 formatting, validity and line type, driven by libphonenumber's metadata.
 
 ``phonenumbers.parse`` costs ~60 µs a number, too slow for millions of mostly distinct numbers, so plain
-numbers (digits and separators only, national or "+"/"00" international, single-region country codes)
-take a fast path that applies the same metadata patterns phonenumbers uses for validity and type. Any
-number the fast path does not accept as valid falls back to phonenumbers itself, so the fast path can only
-ever agree with the library.
+numbers (digits and separators only, national or "+"/"00" international) take a fast path that applies
+the metadata patterns phonenumbers itself uses for validity and type, in the same order. The fast path
+gives a verdict only where it provably matches the library's (it leaves shared country codes such as +1
+or +44, carrier prefixes and other special cases to phonenumbers), and a property test checks that they
+agree. The one deliberate difference: a single digit repeated ("0000000000") is a placeholder, never a
+number.
 """
 
 from __future__ import annotations

@@ -11,15 +11,17 @@ Conventions for every entity:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 import phonenumbers
 
-from cdp.model import CONTACT_FIELDS_SCHEMA
-from cdp.normalize._text import CACHE_REPEATED, clean, is_null_text
+from cdp.model import CONTACT_FIELDS_SCHEMA, Entity
+from cdp.normalize._text import CACHE_FEW, CACHE_REPEATED, clean, is_null_text
 from cdp.normalize.address import (
     City,
     Country,
@@ -45,12 +47,13 @@ from cdp.normalize.emails import Email, normalize_email
 from cdp.normalize.names import normalize_person_name
 from cdp.normalize.phone import Phone, normalize_phone
 from cdp.normalize.values import (
+    cached_date,
+    cached_datetime,
     normalize_amount,
     normalize_bool,
     normalize_channel,
     normalize_code,
     normalize_currency,
-    normalize_date,
     normalize_datetime,
 )
 
@@ -134,9 +137,26 @@ def _email_domain(email: Email) -> str | None:
     return normalize_web_domain(email.domain).value
 
 
+@lru_cache(maxsize=CACHE_FEW)
+def _default_code(default_country: str) -> str:
+    """The default country as alpha-2 ("fr", "France", "FRA" -> "FR"); kept as typed when unknown."""
+    return normalize_country(default_country).value or str(default_country).strip().upper()
+
+
 def _phone_region(region: str, default_country: str) -> str:
     """Phone default region: the record's country when libphonenumber knows it, else the default."""
     return region if region in phonenumbers.SUPPORTED_REGIONS else default_country
+
+
+_today_cache: list[Any] = [-1.0, date.min]  # (expiry as a Unix time, today's date)
+
+
+def _today() -> date:
+    """Today's date, re-read once a minute (``date.today()`` costs a time-zone conversion per call)."""
+    now = time.time()
+    if now >= _today_cache[0]:
+        _today_cache[0], _today_cache[1] = now + 60, date.today()
+    return _today_cache[1]
 
 
 @lru_cache(maxsize=CACHE_REPEATED)
@@ -144,11 +164,11 @@ def _birth_date(raw: str | None, day_first: bool) -> tuple[date | None, bool | N
     """(birth date, validity): validity None when absent; future or over-130-year dates are invalid."""
     if raw is None or not _present(raw):
         return None, None
-    parsed = normalize_date(raw, day_first=day_first)
+    parsed = cached_date(raw, day_first)
     if parsed.value is None:
         return None, False
     # Cached per value, so "today" may lag by the life of the process: harmless for birth dates.
-    today = date.today()
+    today = _today()
     if parsed.value > today or (today - parsed.value).days > _MAX_AGE_DAYS:
         return None, False
     return parsed.value, True
@@ -172,7 +192,9 @@ _CONTACT_TEMPLATE: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS_SCHEMA.names)
 _CONTACT_TEMPLATE["names_swapped"] = False
 
 
-def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
+def normalize_contact(
+    raw: RawRecord, *, default_country: str = "FR", day_first: bool = True
+) -> dict[str, Any]:
     """Normalize a contact record into the columns of ``CONTACT_FIELDS_SCHEMA``.
 
     Args:
@@ -189,6 +211,7 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
         comes from the siren field, else from a valid SIRET, else from a valid French VAT number.
     """
     get = _reader(raw)
+    default_country = _default_code(default_country)
     country_raw = get("country")
     country = _NO_COUNTRY if country_raw is None else normalize_country(country_raw)
     region = country.value or default_country
@@ -227,7 +250,7 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
     if email_raw is not None:
         out["email"] = email.value
         out["email_raw"] = email_raw
-        out["email_valid"] = email.valid if _present(email_raw) else None
+        out["email_valid"] = email.valid if email_raw != "" and not email_raw.isspace() else None
         out["email_key"] = email.key
         out["email_is_role"] = email.is_role if email.valid else None
         out["email_suggestion"] = email.suggestion
@@ -235,7 +258,7 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
     if phone.raw is not None:
         out["phone"] = phone.value
         out["phone_raw"] = phone.raw
-        out["phone_valid"] = phone.valid if _present(phone.raw) else None
+        out["phone_valid"] = phone.valid if phone.raw != "" and not phone.raw.isspace() else None
         out["phone_type"] = phone.type
     out["street"] = street.value
     out["street_raw"] = street_raw
@@ -257,17 +280,19 @@ def normalize_contact(raw: RawRecord, *, default_country: str = "FR", day_first:
     if siret_raw is not None:
         out["siret"] = siret.value
         out["siret_raw"] = siret_raw
-        out["siret_valid"] = siret.valid if _present(siret_raw) else None
+        out["siret_valid"] = siret.valid if siret_raw != "" and not siret_raw.isspace() else None
     out["siren"] = siren or siret.siren or _siren_from_vat(vat.value)
     out["vat"] = vat.value
     out["customer_number"] = _identifier(get("customer_number"))
     out["email_opt_in"] = None if opt_in is None else normalize_bool(opt_in)
     out["account_ref"] = _identifier(get("account_ref"))
-    out["updated_at"] = None if updated_at is None else normalize_datetime(updated_at, day_first=day_first)
+    out["updated_at"] = None if updated_at is None else cached_datetime(updated_at, day_first)
     return out
 
 
-def normalize_account(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
+def normalize_account(
+    raw: RawRecord, *, default_country: str = "FR", day_first: bool = True
+) -> dict[str, Any]:
     """Normalize a company (account) record into the columns of ``ACCOUNT_FIELDS_SCHEMA``.
 
     Args:
@@ -281,6 +306,7 @@ def normalize_account(raw: RawRecord, *, default_country: str = "FR", day_first:
         VAT number) when missing; the web domain from the website, else from a non-webmail e-mail.
     """
     get = _reader(raw)
+    default_country = _default_code(default_country)
     country = normalize_country(get("country"))
     region = country.value or default_country
     company = normalize_company_name(get("company_name"))
@@ -347,7 +373,7 @@ def normalize_transaction(
         "customer_ref": _identifier(get("customer_ref")),
         "email": email.value,
         "email_key": email.key,
-        "phone": normalize_phone(get("phone"), default_country).value,
+        "phone": normalize_phone(get("phone"), _default_code(default_country)).value,
         "amount": amount.value,
         "amount_raw": amount_raw,
         "currency": normalize_currency(get("currency")) or amount.currency,
@@ -383,7 +409,9 @@ def normalize_event(raw: RawRecord, *, default_country: str = "FR", day_first: b
     }
 
 
-def normalize_consent(raw: RawRecord, *, default_country: str = "FR", day_first: bool = True) -> dict[str, Any]:
+def normalize_consent(
+    raw: RawRecord, *, default_country: str = "FR", day_first: bool = True
+) -> dict[str, Any]:
     """Normalize a consent record into the columns of ``CONSENT_FIELDS_SCHEMA``.
 
     Args:
@@ -401,9 +429,53 @@ def normalize_consent(raw: RawRecord, *, default_country: str = "FR", day_first:
         "customer_ref": _identifier(get("customer_ref")),
         "email": email.value,
         "email_key": email.key,
-        "phone": normalize_phone(get("phone"), default_country).value,
+        "phone": normalize_phone(get("phone"), _default_code(default_country)).value,
         "channel": normalize_channel(get("channel")),
         "purpose": normalize_code(get("purpose")),
         "granted": normalize_bool(get("granted")),
         "occurred_at": normalize_datetime(get("occurred_at"), day_first=day_first),
     }
+
+
+_RECORD_NORMALIZERS: dict[Entity, Callable[..., dict[str, Any]]] = {
+    Entity.CONTACT: normalize_contact,
+    Entity.ACCOUNT: normalize_account,
+    Entity.TRANSACTION: normalize_transaction,
+    Entity.EVENT: normalize_event,
+    Entity.CONSENT: normalize_consent,
+}
+
+
+def normalize_records(
+    entity: Entity | str,
+    rows: Iterable[RawRecord],
+    *,
+    default_country: str = "FR",
+    day_first: bool = True,
+) -> list[dict[str, Any]]:
+    """Normalize a batch of records of one entity.
+
+    The cyclic garbage collector is paused for the batch and its previous state restored: normalizers
+    create no reference cycles, so its periodic scans of the memo caches are pure overhead (about a
+    fifth of the run time); memory is still released as usual by reference counting.
+
+    Args:
+        entity: The entity of every row ("contact", "account", "transaction", "event", "consent").
+        rows: Records of canonical field name -> raw value.
+        default_country: ISO country assumed for phones and postcodes without a country.
+        day_first: Day/month order of ambiguous numeric dates.
+
+    Returns:
+        One normalized dict per row, in order.
+
+    Raises:
+        ValueError: ``entity`` is not a known entity.
+    """
+    normalize = _RECORD_NORMALIZERS[Entity(entity)]
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [normalize(row, default_country=default_country, day_first=day_first) for row in rows]
+    finally:
+        if was_enabled:
+            gc.enable()

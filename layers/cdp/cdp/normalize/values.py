@@ -115,7 +115,6 @@ def _parse_text(s: str, day_first: bool) -> date | None:
     return _make(_year(int(year), len(year)), month, int(day))
 
 
-@lru_cache(maxsize=CACHE_REPEATED)
 def normalize_date(raw: str | None, *, day_first: bool = True) -> DateValue:
     """Parse a calendar date.
 
@@ -132,6 +131,12 @@ def normalize_date(raw: str | None, *, day_first: bool = True) -> DateValue:
     Returns:
         A DateValue; ``value`` None and ``valid`` False when not a plausible date.
     """
+    return cached_date(raw, day_first)
+
+
+@lru_cache(maxsize=CACHE_REPEATED)
+def cached_date(raw: str | None, day_first: bool) -> DateValue:
+    """``normalize_date`` with positional arguments, memoised (cheaper cache keys for hot loops)."""
     try:
         return _normalize_date(raw, day_first)
     except Exception:  # noqa: BLE001 - a normalizer never raises
@@ -170,6 +175,7 @@ def _excel(serial: int) -> date | None:
     return _EXCEL_EPOCH + timedelta(days=serial)
 
 
+_NUMERIC_DATETIME = re.compile(r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})[ T](\d{1,2})[:h](\d{2})(?::(\d{2}))?")
 _DATETIME_TEXT = re.compile(
     r"(?P<date>.+?)[ T,]+(?P<h>\d{1,2})[:h](?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
     r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?"
@@ -186,12 +192,12 @@ def _tz_offset(tz: str | None) -> timedelta:
 
 def _to_utc(value: datetime) -> datetime | None:
     value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if not _MIN_YEAR <= value.year <= _MAX_YEAR or value.date() in PLACEHOLDER_DATES:
+    year = value.year
+    if not _MIN_YEAR <= year <= _MAX_YEAR or (year < 1901 and value.date() in PLACEHOLDER_DATES):
         return None
     return value
 
 
-@lru_cache(maxsize=CACHE_DISTINCT)
 def normalize_datetime(raw: str | None, *, day_first: bool = True) -> datetime | None:
     """Parse a timestamp into a timezone-aware UTC datetime.
 
@@ -207,6 +213,12 @@ def normalize_datetime(raw: str | None, *, day_first: bool = True) -> datetime |
     Returns:
         The UTC datetime, or None when not a plausible timestamp.
     """
+    return cached_datetime(raw, day_first)
+
+
+@lru_cache(maxsize=CACHE_DISTINCT)
+def cached_datetime(raw: str | None, day_first: bool) -> datetime | None:
+    """``normalize_datetime`` with positional arguments, memoised (cheaper cache keys for hot loops)."""
     try:
         return _normalize_datetime(raw, day_first)
     except Exception:  # noqa: BLE001 - a normalizer never raises
@@ -228,8 +240,16 @@ def _normalize_datetime(raw: str | None, day_first: bool) -> datetime | None:
         if 978_307_200 <= seconds <= 4_102_444_800:
             return datetime.fromtimestamp(seconds, tz=UTC)
         return None
+    if (m := _NUMERIC_DATETIME.fullmatch(s)) is not None:
+        # The usual export format ("12/03/2024 14:30"): the date part repeats, so it is parsed via the
+        # date cache and only the time is read here.
+        day = cached_date(m.group(1), day_first).value
+        hour, minute, second = int(m.group(2)), int(m.group(3)), int(m.group(4) or 0)
+        if day is not None and hour < 24 and minute < 60 and second < 60:
+            # The cached date is already a plausible, non-placeholder day: no further check needed.
+            return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=UTC)
     if (m := _DATETIME_TEXT.fullmatch(s)) is not None:
-        day = normalize_date(m.group("date"), day_first=day_first).value
+        day = cached_date(m.group("date"), day_first).value
         if day is not None:
             hour, minute, second = int(m.group("h")), int(m.group("mi")), int(m.group("s") or 0)
             if hour < 24 and minute < 60 and second < 60:
@@ -241,7 +261,9 @@ def _normalize_datetime(raw: str | None, day_first: bool) -> datetime | None:
             return _to_utc(parsedate_to_datetime(s))
         except (TypeError, ValueError, IndexError):
             pass
-    day = normalize_date(s, day_first=day_first).value
+    if _TIME_PART.search(s):
+        return None  # a time was given but not understood (e.g. "25:00"): do not invent midnight
+    day = cached_date(s, day_first).value
     return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
 
 
@@ -347,18 +369,19 @@ def _decimal_point(body: str) -> str | None:
     """
     commas, dots = body.count(","), body.count(".")
     if commas and dots:
-        if body.rfind(",") > body.rfind("."):
-            if dots and commas > 1:
-                return None
-            return body.replace(".", "").replace(",", ".")
-        if dots > 1:
-            return None
-        return body.replace(",", "")
-    if commas > 1:
-        return body.replace(",", "")
-    if dots > 1:
-        return body.replace(".", "")
-    return body.replace(",", ".")
+        decimal, thousands = (",", ".") if body.rfind(",") > body.rfind(".") else (".", ",")
+    elif commas > 1 or dots > 1:
+        decimal, thousands = "", "," if commas else "."
+    else:
+        return body.replace(",", ".")
+    integer, sep, fraction = body.rpartition(decimal) if decimal else (body, "", "")
+    if decimal and (thousands in fraction or decimal in integer):
+        return None
+    groups = integer.split(thousands)
+    # Thousands separators really group by three ("1.234.567"), else this is not one number.
+    if not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:]):
+        return None
+    return "".join(groups) + ("." + fraction if sep else "")
 
 
 # -------------------------------------------------------------------------------------- booleans, codes
@@ -385,7 +408,9 @@ def normalize_bool(raw: str | None) -> bool | None:
             return True
         if low in FALSE_TOKENS:
             return False
-        key = fold(s)
+        if not any(c.isalpha() for c in low):  # "-1", "2": numbers other than 0/1 are not flags
+            return None
+        key = fold(s)  # "Opt-In", "non coché"
         if key in TRUE_TOKENS:
             return True
         if key in FALSE_TOKENS:
