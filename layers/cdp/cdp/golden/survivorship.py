@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cdp.normalize.data import WEBMAIL_DOMAINS
+
 # Rule names: "valid" keeps values whose validity flag is true; "trust" the most trusted source
 # (lowest trust_rank); "recent" the latest updated_at; "frequent" the most frequent value;
 # "complete" the longest value.
@@ -171,33 +173,6 @@ def build_golden(records: Sequence[Mapping[str, Any]], rules: Sequence[Attribute
     return golden
 
 
-_WEBMAIL = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "hotmail.com",
-        "hotmail.fr",
-        "outlook.com",
-        "outlook.fr",
-        "live.fr",
-        "yahoo.com",
-        "yahoo.fr",
-        "orange.fr",
-        "wanadoo.fr",
-        "free.fr",
-        "laposte.net",
-        "sfr.fr",
-        "icloud.com",
-        "gmx.fr",
-        "gmx.com",
-        "aol.com",
-        "protonmail.com",
-        "neuf.fr",
-        "bbox.fr",
-    }
-)
-
-
 def link_contacts_to_accounts(
     contacts: Sequence[Mapping[str, Any]], accounts: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, str]]:
@@ -227,7 +202,7 @@ def link_contacts_to_accounts(
             candidates.append((2, by_siren[contact["siren"]], "siren"))
         email = contact.get("email") or ""
         domain = email.rpartition("@")[2]
-        if contact.get("email_valid") and domain and domain not in _WEBMAIL and domain in by_domain:
+        if contact.get("email_valid") and domain and domain not in WEBMAIL_DOMAINS and domain in by_domain:
             candidates.append((3, by_domain[domain], "e-mail domain"))
         for candidate in candidates:
             current = best.get(contact["customer_id"])
