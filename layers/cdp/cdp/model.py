@@ -101,15 +101,21 @@ LINEAGE_SCHEMA = pa.schema(
 _S = pa.string()
 _B = pa.bool_()
 
-# Normalized contact columns (what `cdp.normalize.normalize_contact` returns, besides lineage).
+# Normalized contact columns (what `cdp.normalize.normalize_contact` returns, besides lineage). Each
+# normalized field has its `*_raw` source value and, when a value can be wrong, a `*_valid` flag (None when
+# absent, False when present but unusable); `*_key` columns are accent-folded forms for matching.
 CONTACT_FIELDS_SCHEMA = pa.schema(
     [
         ("civility", _S),
+        ("civility_raw", _S),
+        ("civility_valid", _B),
         ("first_name", _S),
         ("first_name_raw", _S),
+        ("first_name_valid", _B),
         ("first_name_key", _S),
         ("last_name", _S),
         ("last_name_raw", _S),
+        ("last_name_valid", _B),
         ("last_name_key", _S),
         ("names_swapped", _B),
         ("email", _S),
@@ -118,64 +124,101 @@ CONTACT_FIELDS_SCHEMA = pa.schema(
         ("email_key", _S),
         ("email_is_role", _B),
         ("email_suggestion", _S),
+        # The best number (the main phone, else the mobile): what matching and survivorship read.
         ("phone", _S),
         ("phone_raw", _S),
         ("phone_valid", _B),
         ("phone_type", _S),
+        # The mobile column as given, kept even when the main phone is the one used.
+        ("mobile", _S),
+        ("mobile_raw", _S),
+        ("mobile_valid", _B),
         ("street", _S),
         ("street_raw", _S),
+        ("street_valid", _B),
+        ("street_key", _S),
         ("postcode", _S),
         ("postcode_raw", _S),
         ("postcode_valid", _B),
         ("city", _S),
         ("city_raw", _S),
+        ("city_valid", _B),
+        ("city_key", _S),
         ("country", _S),
         ("country_raw", _S),
+        ("country_valid", _B),
         ("birth_date", pa.date32()),
         ("birth_date_raw", _S),
         ("birth_date_valid", _B),
         ("company_name", _S),
         ("company_name_raw", _S),
+        ("company_name_valid", _B),
         ("company_key", _S),
         ("legal_form", _S),
         ("siret", _S),
         ("siret_raw", _S),
         ("siret_valid", _B),
         ("siren", _S),
-        ("vat", _S),
-        ("web_domain", _S),
-        ("customer_number", _S),
-        ("email_opt_in", _B),
-        ("account_ref", _S),
-        ("updated_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
-
-# Normalized account (company) columns.
-ACCOUNT_FIELDS_SCHEMA = pa.schema(
-    [
-        ("company_name", _S),
-        ("company_name_raw", _S),
-        ("company_key", _S),
-        ("legal_form", _S),
-        ("siret", _S),
-        ("siret_raw", _S),
-        ("siret_valid", _B),
-        ("siren", _S),
+        ("siren_raw", _S),
         ("siren_valid", _B),
         ("vat", _S),
         ("vat_raw", _S),
         ("vat_valid", _B),
         ("web_domain", _S),
+        ("customer_number", _S),
+        ("email_opt_in", _B),
+        ("email_opt_in_raw", _S),
+        ("email_opt_in_valid", _B),
+        ("account_ref", _S),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+        ("updated_at_raw", _S),
+        ("updated_at_valid", _B),
+    ]
+)
+
+# Normalized account (company) columns, with the same raw/valid/key conventions as contacts.
+ACCOUNT_FIELDS_SCHEMA = pa.schema(
+    [
+        ("company_name", _S),
+        ("company_name_raw", _S),
+        ("company_name_valid", _B),
+        ("company_key", _S),
+        ("legal_form", _S),
+        ("siret", _S),
+        ("siret_raw", _S),
+        ("siret_valid", _B),
+        ("siren", _S),
+        ("siren_raw", _S),
+        ("siren_valid", _B),
+        ("vat", _S),
+        ("vat_raw", _S),
+        ("vat_valid", _B),
+        ("web_domain", _S),
+        ("web_domain_raw", _S),  # the website column
+        ("web_domain_valid", _B),
         ("email", _S),
+        ("email_raw", _S),
         ("email_valid", _B),
         ("phone", _S),
+        ("phone_raw", _S),
         ("phone_valid", _B),
         ("street", _S),
+        ("street_raw", _S),
+        ("street_valid", _B),
+        ("street_key", _S),
         ("postcode", _S),
+        ("postcode_raw", _S),
+        ("postcode_valid", _B),
         ("city", _S),
+        ("city_raw", _S),
+        ("city_valid", _B),
+        ("city_key", _S),
         ("country", _S),
+        ("country_raw", _S),
+        ("country_valid", _B),
         ("updated_at", pa.timestamp("us", tz="UTC")),
+        ("updated_at_raw", _S),
+        ("updated_at_valid", _B),
     ]
 )
 

@@ -190,6 +190,24 @@ def test_record_normalizers_never_raise_and_fit_the_schema(
 
 
 @PROPERTY
+@given(case=_records())
+def test_validity_flags_describe_the_value_next_to_them(case: tuple[Entity, dict[str, str | None]]) -> None:
+    # Given any record, When normalized, Then a *_valid flag is True exactly when its column holds a
+    # value, False when a source value was there but gave nothing, None when nothing was there at all.
+    entity, record = case
+    _, normalize, schema = next(r for r in RECORDS if r[0] is entity)
+    out = normalize(record)
+    for flag in (name for name in schema.names if name.endswith("_valid")):
+        column = flag.removesuffix("_valid")
+        raw = out.get(f"{column}_raw")
+        given = raw is not None and raw.strip() != ""
+        if out[column] is not None:
+            assert out[flag] is True, (flag, record)
+        else:
+            assert out[flag] is (False if given else None), (flag, record)
+
+
+@PROPERTY
 @given(record=st.dictionaries(st.text(max_size=12), optional_texts, max_size=8))
 def test_contact_with_arbitrary_keys(record: dict[str, str | None]) -> None:
     out = normalize_contact(record)

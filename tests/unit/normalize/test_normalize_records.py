@@ -61,8 +61,9 @@ MESSY_CONTACT = {
 
 def test_messy_contact() -> None:
     out = normalize_contact(MESSY_CONTACT)
-    assert out["civility"] == "MME"
+    assert (out["civility"], out["civility_raw"], out["civility_valid"]) == ("MME", "Madame", True)
     assert (out["first_name"], out["last_name"]) == ("Marie-Hélène", "Dupont")
+    assert (out["first_name_valid"], out["last_name_valid"]) == (True, True)
     assert (out["first_name_key"], out["last_name_key"]) == ("marie helene", "dupont")
     assert out["first_name_raw"] == "Mme DUPONT Marie-Hélène"  # split from the full name
     assert out["names_swapped"] is False
@@ -81,26 +82,39 @@ def test_messy_contact() -> None:
         True,
         "mobile",
     )
-    assert (out["street"], out["street_raw"]) == (
+    assert (out["mobile"], out["mobile_raw"], out["mobile_valid"]) == ("+33612345678", "06 12 34 56 78", True)
+    assert (out["street"], out["street_raw"], out["street_valid"], out["street_key"]) == (
         "12 bis avenue des Champs Elysees",
         "12B AV DES CHAMPS ELYSEES",
+        True,
+        "12 bis avenue des champs elysees",
     )
     assert (out["postcode"], out["postcode_raw"], out["postcode_valid"]) == ("08000", "8000", True)
-    assert (out["city"], out["city_raw"]) == ("Saint-Etienne Cedex 2", "ST ETIENNE CEDEX 2")
-    assert (out["country"], out["country_raw"]) == ("FR", "france")
+    # The city key drops the Cedex and district for matching; the display value keeps them.
+    assert (out["city"], out["city_raw"], out["city_valid"], out["city_key"]) == (
+        "Saint-Etienne Cedex 2",
+        "ST ETIENNE CEDEX 2",
+        True,
+        "saint etienne",
+    )
+    assert (out["country"], out["country_raw"], out["country_valid"]) == ("FR", "france", True)
     assert (out["birth_date"], out["birth_date_raw"], out["birth_date_valid"]) == (
         date(1985, 3, 12),
         "12/03/1985",
         True,
     )
     assert (out["company_name"], out["company_key"], out["legal_form"]) == ("ACME", "acme", "SAS")
+    assert (out["company_name_raw"], out["company_name_valid"]) == ("ACME S.A.S.", True)
     assert (out["siret"], out["siret_valid"], out["siren"]) == ("73282932000074", True, "732829320")
-    assert out["vat"] == "FR40303265045"
+    # The SIREN is deduced from the SIRET: nothing raw, but a valid value.
+    assert (out["siren_raw"], out["siren_valid"]) == (None, True)
+    assert (out["vat"], out["vat_raw"], out["vat_valid"]) == ("FR40303265045", "FR 40 303 265 045", True)
     assert out["web_domain"] is None  # gmail.com says nothing about the employer
     assert out["customer_number"] == "12345"
-    assert out["email_opt_in"] is True
+    assert (out["email_opt_in"], out["email_opt_in_raw"], out["email_opt_in_valid"]) == (True, "oui", True)
     assert out["account_ref"] == "ACC-1"
     assert out["updated_at"] == datetime(2023, 3, 12, 9, 0, tzinfo=UTC)
+    assert (out["updated_at_raw"], out["updated_at_valid"]) == ("2023-03-12T10:00:00+01:00", True)
 
 
 @pytest.mark.parametrize(("normalize", "schema"), ENTITIES)
@@ -161,6 +175,23 @@ def test_empty_contact_is_all_null() -> None:
         ("birth_date", "31/02/1980", "birth_date_valid", False),
         ("siret", "", "siret_valid", None),
         ("siret", "123", "siret_valid", False),
+        ("mobile", None, "mobile_valid", None),
+        ("mobile", "12", "mobile_valid", False),
+        ("mobile", "07 81 23 45 67", "mobile_valid", True),
+        ("civility", "??", "civility_valid", False),
+        ("first_name", "N/A", "first_name_valid", False),
+        ("last_name", " ", "last_name_valid", None),
+        ("street", "", "street_valid", None),
+        ("street", "N/A", "street_valid", False),
+        ("city", "N/A", "city_valid", False),
+        ("country", "Narnia", "country_valid", False),
+        ("country", "Belgique", "country_valid", True),
+        ("company_name", "N/A", "company_name_valid", False),
+        ("siren", "123", "siren_valid", False),
+        ("vat", "FR123", "vat_valid", False),
+        ("email_opt_in", "peut-être", "email_opt_in_valid", False),
+        ("email_opt_in", "non", "email_opt_in_valid", True),  # a valid "no"
+        ("updated_at", "never", "updated_at_valid", False),
     ],
 )
 def test_validity_distinguishes_absent_from_invalid(
@@ -207,6 +238,38 @@ def test_birth_date_plausibility(birth_date: str, valid: bool) -> None:
 def test_phone_choice_and_region(record: dict, phone: str | None, phone_raw: str, valid: bool) -> None:
     out = normalize_contact(record)
     assert (out["phone"], out["phone_raw"], out["phone_valid"]) == (phone, phone_raw, valid)
+
+
+@pytest.mark.parametrize(
+    ("record", "mobile", "mobile_raw", "mobile_valid"),
+    [
+        # Both valid: the main phone is used for matching, the mobile is no longer dropped.
+        ({"phone": "01 42 68 53 00", "mobile": "06 12 34 56 78"}, "+33612345678", "06 12 34 56 78", True),
+        ({"phone": "01 42 68 53 00", "mobile": "N/A"}, None, "N/A", False),
+        ({"phone": "01 42 68 53 00"}, None, None, None),
+        ({"mobile": "0470 12 34 56", "country": "BE"}, "+32470123456", "0470 12 34 56", True),
+    ],
+)
+def test_mobile_is_kept_beside_the_main_phone(
+    record: dict, mobile: str | None, mobile_raw: str | None, mobile_valid: bool | None
+) -> None:
+    out = normalize_contact(record)
+    assert (out["mobile"], out["mobile_raw"], out["mobile_valid"]) == (mobile, mobile_raw, mobile_valid)
+    if "phone" in record:
+        assert (out["phone"], out["phone_raw"], out["phone_type"]) == (
+            "+33142685300",
+            record["phone"],
+            "fixed",
+        )
+
+
+def test_address_keys_are_folded_for_matching() -> None:
+    # Given the same address typed two ways, When normalized, Then the match keys agree.
+    a = normalize_contact({"street": "12 RUE DE L'ÉGLISE", "city": "ST ÉTIENNE CEDEX 1"})
+    b = normalize_contact({"street": "12 r. de l'eglise", "city": "Saint-Etienne"})
+    assert a["street_key"] == b["street_key"] == "12 rue de leglise"
+    assert a["city_key"] == b["city_key"] == "saint etienne"
+    assert a["street"] == "12 rue de l'Église"  # display values keep their accents
 
 
 def test_default_country_drives_phone_and_postcode() -> None:
@@ -320,6 +383,7 @@ def test_account() -> None:
         }
     )
     assert (out["company_name"], out["company_key"], out["legal_form"]) == ("ACME", "acme", "SAS")
+    assert (out["company_name_raw"], out["company_name_valid"]) == ("ACME S.A.S.", True)
     assert (out["siret"], out["siret_valid"], out["siren"], out["siren_valid"]) == (
         "73282932000074",
         True,
@@ -327,16 +391,56 @@ def test_account() -> None:
         True,
     )
     assert (out["vat"], out["vat_raw"], out["vat_valid"]) == ("FR40303265045", "FR 40 303 265 045", True)
-    assert out["web_domain"] == "acme.fr"
-    assert (out["email"], out["email_valid"]) == ("contact@acme.fr", True)
-    assert (out["phone"], out["phone_valid"]) == ("+33142685300", True)
+    assert (out["web_domain"], out["web_domain_raw"], out["web_domain_valid"]) == (
+        "acme.fr",
+        "https://www.acme.fr/contact",
+        True,
+    )
+    assert (out["email"], out["email_raw"], out["email_valid"]) == (
+        "contact@acme.fr",
+        "contact@acme.fr",
+        True,
+    )
+    assert (out["phone"], out["phone_raw"], out["phone_valid"]) == ("+33142685300", "01 42 68 53 00", True)
     assert (out["street"], out["postcode"], out["city"], out["country"]) == (
         "12 rue de la Paix",
         "75002",
         "Paris",
         "FR",
     )
+    assert (out["street_raw"], out["street_valid"], out["street_key"]) == (
+        "12 RUE DE LA PAIX",
+        True,
+        "12 rue de la paix",
+    )
+    assert (out["postcode_raw"], out["postcode_valid"]) == ("75002", True)
+    assert (out["city_raw"], out["city_valid"], out["city_key"]) == ("PARIS", True, "paris")
+    assert (out["country_raw"], out["country_valid"]) == ("France", True)
     assert out["updated_at"] == datetime(2023, 3, 12, 14, 30, tzinfo=UTC)
+    assert (out["updated_at_raw"], out["updated_at_valid"]) == ("12/03/2023 14:30", True)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "valid_key", "expected"),
+    [
+        ("company_name", None, "company_name_valid", None),
+        ("company_name", "N/A", "company_name_valid", False),
+        ("email", "", "email_valid", None),
+        ("email", "N/A", "email_valid", False),
+        ("phone", "12", "phone_valid", False),
+        ("street", "N/A", "street_valid", False),
+        ("postcode", "ABCDE", "postcode_valid", False),
+        ("city", " ", "city_valid", None),
+        ("country", "Narnia", "country_valid", False),
+        ("updated_at", "never", "updated_at_valid", False),
+    ],
+)
+def test_account_validity_distinguishes_absent_from_invalid(
+    field: str, raw: str | None, valid_key: str, expected: bool | None
+) -> None:
+    out = normalize_account({field: raw})
+    assert out[valid_key] is expected
+    assert out[f"{field}_raw"] == raw
 
 
 @pytest.mark.parametrize(
@@ -351,7 +455,11 @@ def test_account() -> None:
     ],
 )
 def test_account_web_domain(record: dict, web_domain: str | None) -> None:
-    assert normalize_account(record)["web_domain"] == web_domain
+    out = normalize_account(record)
+    assert out["web_domain"] == web_domain
+    assert out["web_domain_raw"] == record.get("website")
+    # Valid whenever a domain was found, even from the e-mail when the website is unusable.
+    assert out["web_domain_valid"] is (True if web_domain else False if record.get("website") else None)
 
 
 @pytest.mark.parametrize(

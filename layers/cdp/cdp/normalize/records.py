@@ -6,7 +6,11 @@ Conventions for every entity:
 * a ``*_raw`` column holds the source value untouched; a normalized column is None when the value is
   missing or unusable, so nothing valid is invented and nothing raw is lost;
 * a ``*_valid`` column is None when the source value is missing (empty or blank), False when present but
-  invalid, True when valid, so data-quality metrics can tell "absent" from "wrong".
+  invalid, True when valid, so data-quality metrics can tell "absent" from "wrong". A column that can be
+  filled from another field (``phone`` from ``mobile``, ``siren`` from the SIRET or VAT number, a
+  civility typed in a name column, an account's ``web_domain`` from its e-mail) is valid whenever it
+  holds a value, so the flag always describes the value next to it;
+* ``*_key`` columns are accent-folded, lowercase forms for matching (``street_key``, ``city_key``...).
 """
 
 from __future__ import annotations
@@ -117,13 +121,18 @@ def _identifier(value: str | None) -> str | None:
     return s
 
 
-def _pick_phone(phone_raw: str | None, mobile_raw: str | None, region: str) -> Phone:
+def _valid(value: object, raw: str | None) -> bool | None:
+    """Validity flag of a normalized value: True when set, False when a source value gave nothing."""
+    if value is not None:
+        return True
+    return False if raw is not None and _present(raw) else None
+
+
+def _best_phone(phone: Phone, mobile: Phone) -> Phone:
     """The main phone, or the mobile when the main phone is missing or invalid."""
-    phone = normalize_phone(phone_raw, region)
-    if phone.valid or mobile_raw is None or not _present(mobile_raw):
+    if phone.valid or mobile.raw is None or not _present(mobile.raw):
         return phone
-    mobile = normalize_phone(mobile_raw, region)
-    if mobile.valid or not _present(phone_raw):
+    if mobile.valid or phone.raw is None or not _present(phone.raw):
         return mobile
     return phone
 
@@ -188,6 +197,7 @@ _NO_POSTCODE = Postcode(None, None, False)
 _NO_CITY = City(None, None)
 _NO_COMPANY = CompanyName(None, None)
 _NO_SIRET = Siret(None, None, False)
+_NO_PHONE = Phone(None, None, False)
 _CONTACT_TEMPLATE: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS_SCHEMA.names)
 _CONTACT_TEMPLATE["names_swapped"] = False
 
@@ -205,8 +215,9 @@ def normalize_contact(
         day_first: Day/month order of ambiguous numeric dates.
 
     Returns:
-        A dict with exactly the CONTACT_FIELDS_SCHEMA keys. ``phone`` comes from ``mobile`` when the
-        main phone is missing or invalid (``phone_raw`` is then the mobile's raw value). When names were
+        A dict with exactly the CONTACT_FIELDS_SCHEMA keys. ``phone`` is the number to match on: the
+        main phone, else the mobile when the main phone is missing or invalid (``phone_raw`` is then the
+        mobile's raw value); ``mobile*`` always describe the mobile field as given. When names were
         split from ``full_name``, ``first_name_raw``/``last_name_raw`` hold the raw full name. The SIREN
         comes from the siren field, else from a valid SIRET, else from a valid French VAT number.
     """
@@ -215,10 +226,15 @@ def normalize_contact(
     country_raw = get("country")
     country = _NO_COUNTRY if country_raw is None else normalize_country(country_raw)
     region = country.value or default_country
-    name = normalize_person_name(get("first_name"), get("last_name"), get("full_name"), get("civility"))
+    civility_raw = get("civility")
+    name = normalize_person_name(get("first_name"), get("last_name"), get("full_name"), civility_raw)
     email_raw = get("email")
     email = _NO_EMAIL if email_raw is None else normalize_email(email_raw)
-    phone = _pick_phone(get("phone"), get("mobile"), _phone_region(region, default_country))
+    phone_raw, mobile_raw = get("phone"), get("mobile")
+    phone_region = _phone_region(region, default_country)
+    main_phone = _NO_PHONE if phone_raw is None else normalize_phone(phone_raw, phone_region)
+    mobile = _NO_PHONE if mobile_raw is None else normalize_phone(mobile_raw, phone_region)
+    phone = _best_phone(main_phone, mobile)
     street_raw = get("street")
     street = _NO_STREET if street_raw is None else normalize_street(street_raw)
     postcode_raw = get("postcode")
@@ -235,16 +251,22 @@ def normalize_contact(
     vat = _NO_VAT if vat_raw is None else normalize_vat(vat_raw)
     siren_raw = get("siren")
     siren = None if siren_raw is None else normalize_siren(siren_raw).value
-    opt_in = get("email_opt_in")
-    updated_at = get("updated_at")
-    # Filling a copy of a template is ~3x faster than a 44-key dict display (built key by key).
+    siren = siren or siret.siren or _siren_from_vat(vat.value)
+    opt_in_raw = get("email_opt_in")
+    updated_raw = get("updated_at")
+    # Filling a copy of a template is ~3x faster than a dict display of this size (built key by key).
+    # Absent fields keep the template's None everywhere, so each block below runs only for present ones.
     out = _CONTACT_TEMPLATE.copy()
     out["civility"] = name.civility
+    out["civility_raw"] = civility_raw
+    out["civility_valid"] = _valid(name.civility, civility_raw)
     out["first_name"] = name.first_name
     out["first_name_raw"] = name.first_name_raw
+    out["first_name_valid"] = _valid(name.first_name, name.first_name_raw)
     out["first_name_key"] = name.first_name_key
     out["last_name"] = name.last_name
     out["last_name_raw"] = name.last_name_raw
+    out["last_name_valid"] = _valid(name.last_name, name.last_name_raw)
     out["last_name_key"] = name.last_name_key
     out["names_swapped"] = name.swapped
     if email_raw is not None:
@@ -260,33 +282,61 @@ def normalize_contact(
         out["phone_raw"] = phone.raw
         out["phone_valid"] = phone.valid if phone.raw != "" and not phone.raw.isspace() else None
         out["phone_type"] = phone.type
-    out["street"] = street.value
-    out["street_raw"] = street_raw
-    out["postcode"] = postcode.value
-    out["postcode_raw"] = postcode_raw
-    out["postcode_valid"] = postcode.valid if postcode_raw is not None and _present(postcode_raw) else None
-    out["city"] = city.value
-    out["city_raw"] = city_raw
-    out["country"] = country.value
-    out["country_raw"] = country_raw
-    out["birth_date"] = birth
-    out["birth_date_raw"] = birth_raw
-    out["birth_date_valid"] = birth_valid
+    if mobile_raw is not None:
+        out["mobile"] = mobile.value
+        out["mobile_raw"] = mobile_raw
+        out["mobile_valid"] = mobile.valid if mobile_raw != "" and not mobile_raw.isspace() else None
+    if street_raw is not None:
+        out["street"] = street.value
+        out["street_raw"] = street_raw
+        out["street_valid"] = _valid(street.value, street_raw)
+        out["street_key"] = street.key
+    if postcode_raw is not None:
+        out["postcode"] = postcode.value
+        out["postcode_raw"] = postcode_raw
+        out["postcode_valid"] = _valid(postcode.value, postcode_raw)
+    if city_raw is not None:
+        out["city"] = city.value
+        out["city_raw"] = city_raw
+        out["city_valid"] = _valid(city.value, city_raw)
+        out["city_key"] = city.key
+    if country_raw is not None:
+        out["country"] = country.value
+        out["country_raw"] = country_raw
+        out["country_valid"] = _valid(country.value, country_raw)
+    if birth_raw is not None:
+        out["birth_date"] = birth
+        out["birth_date_raw"] = birth_raw
+        out["birth_date_valid"] = birth_valid
     if company_raw is not None:
         out["company_name"] = company.value
         out["company_name_raw"] = company_raw
+        out["company_name_valid"] = _valid(company.value, company_raw)
         out["company_key"] = company.key
         out["legal_form"] = company.legal_form
     if siret_raw is not None:
         out["siret"] = siret.value
         out["siret_raw"] = siret_raw
         out["siret_valid"] = siret.valid if siret_raw != "" and not siret_raw.isspace() else None
-    out["siren"] = siren or siret.siren or _siren_from_vat(vat.value)
-    out["vat"] = vat.value
+    out["siren"] = siren
+    out["siren_raw"] = siren_raw
+    out["siren_valid"] = _valid(siren, siren_raw)
+    if vat_raw is not None:
+        out["vat"] = vat.value
+        out["vat_raw"] = vat_raw
+        out["vat_valid"] = _valid(vat.value, vat_raw)
     out["customer_number"] = _identifier(get("customer_number"))
-    out["email_opt_in"] = None if opt_in is None else normalize_bool(opt_in)
+    if opt_in_raw is not None:
+        opt_in = normalize_bool(opt_in_raw)
+        out["email_opt_in"] = opt_in
+        out["email_opt_in_raw"] = opt_in_raw
+        out["email_opt_in_valid"] = _valid(opt_in, opt_in_raw)
     out["account_ref"] = _identifier(get("account_ref"))
-    out["updated_at"] = None if updated_at is None else cached_datetime(updated_at, day_first)
+    if updated_raw is not None:
+        updated_at = cached_datetime(updated_raw, day_first)
+        out["updated_at"] = updated_at
+        out["updated_at_raw"] = updated_raw
+        out["updated_at_valid"] = _valid(updated_at, updated_raw)
     return out
 
 
@@ -303,50 +353,76 @@ def normalize_account(
 
     Returns:
         A dict with exactly the ACCOUNT_FIELDS_SCHEMA keys. The SIREN comes from a valid SIRET (or French
-        VAT number) when missing; the web domain from the website, else from a non-webmail e-mail.
+        VAT number) when missing; the web domain from the website (``web_domain_raw``), else from a
+        non-webmail e-mail.
     """
     get = _reader(raw)
     default_country = _default_code(default_country)
-    country = normalize_country(get("country"))
+    country_raw = get("country")
+    country = normalize_country(country_raw)
     region = country.value or default_country
     company = normalize_company_name(get("company_name"))
     siret_raw, siren_raw, vat_raw = get("siret"), get("siren"), get("vat")
     siret = normalize_siret(siret_raw)
-    siren = normalize_siren(siren_raw)
     vat = normalize_vat(vat_raw)
+    # A SIREN given but wrong is not replaced by one deduced from the SIRET: the conflict stays visible.
     if _present(siren_raw):
-        siren_value, siren_valid = siren.value, siren.valid
+        siren = normalize_siren(siren_raw).value
     else:
-        siren_value = siret.siren or _siren_from_vat(vat.value)
-        siren_valid = True if siren_value is not None else None
+        siren = siret.siren or _siren_from_vat(vat.value)
+    website_raw = get("website")
     email_raw = get("email")
     email = normalize_email(email_raw)
     phone_raw = get("phone")
     phone = normalize_phone(phone_raw, _phone_region(region, default_country))
-    web_domain = normalize_web_domain(get("website")).value or _email_domain(email)
+    web_domain = normalize_web_domain(website_raw).value or _email_domain(email)
+    street_raw, postcode_raw, city_raw = get("street"), get("postcode"), get("city")
+    street = normalize_street(street_raw)
+    postcode = normalize_postcode(postcode_raw, region).value
+    city = normalize_city(city_raw)
+    updated_raw = get("updated_at")
+    updated_at = normalize_datetime(updated_raw, day_first=day_first)
     return {
         "company_name": company.value,
         "company_name_raw": company.raw,
+        "company_name_valid": _valid(company.value, company.raw),
         "company_key": company.key,
         "legal_form": company.legal_form,
         "siret": siret.value,
         "siret_raw": siret_raw,
-        "siret_valid": siret.valid if _present(siret_raw) else None,
-        "siren": siren_value,
-        "siren_valid": siren_valid,
+        "siret_valid": _valid(siret.value, siret_raw),
+        "siren": siren,
+        "siren_raw": siren_raw,
+        "siren_valid": _valid(siren, siren_raw),
         "vat": vat.value,
         "vat_raw": vat_raw,
-        "vat_valid": vat.valid if _present(vat_raw) else None,
+        "vat_valid": _valid(vat.value, vat_raw),
         "web_domain": web_domain,
+        "web_domain_raw": website_raw,
+        "web_domain_valid": _valid(web_domain, website_raw),
         "email": email.value,
-        "email_valid": email.valid if _present(email_raw) else None,
+        "email_raw": email_raw,
+        "email_valid": _valid(email.value, email_raw),
         "phone": phone.value,
-        "phone_valid": phone.valid if _present(phone_raw) else None,
-        "street": normalize_street(get("street")).value,
-        "postcode": normalize_postcode(get("postcode"), region).value,
-        "city": normalize_city(get("city")).value,
+        "phone_raw": phone_raw,
+        "phone_valid": _valid(phone.value, phone_raw),
+        "street": street.value,
+        "street_raw": street_raw,
+        "street_valid": _valid(street.value, street_raw),
+        "street_key": street.key,
+        "postcode": postcode,
+        "postcode_raw": postcode_raw,
+        "postcode_valid": _valid(postcode, postcode_raw),
+        "city": city.value,
+        "city_raw": city_raw,
+        "city_valid": _valid(city.value, city_raw),
+        "city_key": city.key,
         "country": country.value,
-        "updated_at": normalize_datetime(get("updated_at"), day_first=day_first),
+        "country_raw": country_raw,
+        "country_valid": _valid(country.value, country_raw),
+        "updated_at": updated_at,
+        "updated_at_raw": updated_raw,
+        "updated_at_valid": _valid(updated_at, updated_raw),
     }
 
 
