@@ -161,18 +161,120 @@ def _resolve(args: argparse.Namespace) -> int:
         return 2
     try:
         with path.open("rb") as stream:
-            xref, links, summary = resolve_stream(stream, path.name, args.country, args.date_order == "DMY")
+            result = resolve_stream(stream, path.name, args.country, args.date_order == "DMY")
     except (InputError, UnreadableFile) as error:
         print(f"cdp resolve: {error}", file=sys.stderr)
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    pq.write_table(xref, out / "xref.parquet")
-    pq.write_table(links, out / "links.parquet")
-    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    pq.write_table(result.xref, out / "xref.parquet")
+    pq.write_table(result.links, out / "links.parquet")
+    pq.write_table(result.records, out / "records.parquet")
+    (out / "model.json").write_text(json.dumps(result.model, indent=2), encoding="utf-8")
+    (out / "summary.json").write_text(json.dumps(result.summary, indent=2), encoding="utf-8")
+    summary = result.summary
     print(
         f"{summary['records']} records -> {summary['customers']} customers "
         f"({summary['candidate_pairs']} candidate pairs, {summary['accepted_links']} links); written to {out}"
+    )
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from cdp.services.evaluation import LINKS_FILE, EvaluationInputError, evaluate_output
+
+    try:
+        evaluation = evaluate_output(Path(args.dir), Path(args.truth), args.column)
+    except EvaluationInputError as error:
+        print(f"cdp evaluate: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(evaluation.to_dict(), indent=2))
+        return 0
+    counts = Table()
+    counts.add_column("")
+    counts.add_column("count", justify="right")
+    counts.add_column("largest (sizes)")
+    counts.add_row("records", str(evaluation.records), "")
+    for name, count, largest in (
+        ("true entities", evaluation.true_entities, evaluation.largest_true_clusters),
+        ("predicted entities", evaluation.predicted_entities, evaluation.largest_predicted_clusters),
+    ):
+        counts.add_row(name, str(count), ", ".join(map(str, largest)))
+    scores = Table()
+    scores.add_column("measure")
+    for name in ("precision", "recall", "F1"):
+        scores.add_column(name, justify="right", no_wrap=True, min_width=6)
+    scores.add_column("pairs right/predicted/true", justify="right")
+    # B-cubed averages over records: it has no pair counts.
+    measures = [("pairwise", evaluation.pairwise, True), ("B-cubed", evaluation.bcubed, False)]
+    if evaluation.links is not None:
+        measures.append(("accepted links", evaluation.links, True))
+    for name, score, counts_pairs in measures:
+        pairs = f"{score.true_positives} / {score.predicted} / {score.actual}" if counts_pairs else "-"
+        scores.add_row(name, f"{score.precision:.4f}", f"{score.recall:.4f}", f"{score.f1:.4f}", pairs)
+    console = Console()
+    console.print(f"{args.dir} against column {args.column!r} of {args.truth}")
+    console.print(counts)
+    console.print(scores)
+    if evaluation.links is None:
+        console.print(f"No {Path(args.dir) / LINKS_FILE}: links not scored.")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from cdp.services.explain import ExplainError, explain_records
+
+    try:
+        explained = explain_records(Path(args.dir), args.first, args.second)
+    except ExplainError as error:
+        print(f"cdp explain: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        import json
+
+        print(json.dumps(explained, indent=2))
+        return 0
+    # A waterfall: each field's weight as a bar from the running total, in bits (log2 odds).
+    table = Table(title=f"{args.first}  vs  {args.second}")
+    for name, justify in (("step", "left"), ("values", "left"), ("level", "left"), ("weight", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("running total", justify="right")
+    table.add_column("", no_wrap=True)
+    running = explained["prior"]
+    table.add_row("prior", "", "", f"{running:+.2f}", f"{running:+.2f}", "")
+    for item in explained["fields"]:
+        weight = item["weight"]
+        running += weight
+        left, right = explained["values"][item["field"]]
+        values = "" if item["level"] == "missing" else f"{left} | {right}"
+        bar = (
+            ("[green]" + "█" * round(weight) + "[/]")
+            if weight > 0
+            else ("[red]" + "█" * round(-weight) + "[/]")
+        )
+        table.add_row(item["field"], values, item["level"], f"{weight:+.2f}", f"{running:+.2f}", bar)
+    console = Console()
+    console.print(table)
+    verdict = "LINK" if explained["accepted"] else "no link"
+    reasons = [f"veto: {explained['veto']}"] if "veto" in explained else []
+    reasons += [f"rule: {explained['rule']}"] if "rule" in explained else []
+    console.print(
+        f"total {explained['total']:+.2f} bits, probability {explained['probability']:.4f} "
+        f"(threshold {explained['threshold_probability']}) -> {verdict}"
+        + (f" ({'; '.join(reasons)})" if reasons else "")
+    )
+    same = "the same customer" if explained["same_customer"] else "different customers"
+    console.print(
+        f"In this output they are {same}: {explained['customer_ids'][0]}, {explained['customer_ids'][1]}"
     )
     return 0
 
@@ -213,6 +315,20 @@ def main(argv: list[str] | None = None) -> int:
     resolve.add_argument("--country", default="FR", help="default country of phone numbers and addresses")
     resolve.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], default="DMY")
     resolve.set_defaults(run=_resolve)
+    evaluate = commands.add_parser(
+        "evaluate", help="score the output of `cdp resolve` against a ground-truth column of its input"
+    )
+    evaluate.add_argument("dir", help="the --out folder of `cdp resolve` (xref.parquet, links.parquet)")
+    evaluate.add_argument("--truth", required=True, help="the resolved CSV/Parquet file")
+    evaluate.add_argument("--column", required=True, help="the column of the true entity id")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.set_defaults(run=_evaluate)
+    explain = commands.add_parser("explain", help="why two records of a `cdp resolve` output match or not")
+    explain.add_argument("dir", help="the --out folder of `cdp resolve`")
+    explain.add_argument("first", help="a record: source:source_id, or a source_id unique across sources")
+    explain.add_argument("second")
+    explain.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    explain.set_defaults(run=_explain)
     args = parser.parse_args(argv)
     if getattr(args, "run_id", "unset") is None:
         from datetime import UTC, datetime

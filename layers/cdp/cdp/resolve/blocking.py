@@ -1,57 +1,112 @@
 """Blocking: candidate pairs from records sharing a key, with a cap on block size.
 
-A block larger than the cap is skipped for that rule (counted in the report): the other, finer rules
-still pair its records, and a block of thousands of "Martin" records never explodes quadratically.
+A block larger than the cap is split with the rule's finer keys (e.g. "martin marie" by postcode, then
+by birth date) instead of exploding quadratically; a block still too large is skipped and counted.
+Everything is integer arrays: a million records block in seconds.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+
+import numpy as np
+
+from cdp.resolve.columns import Field, combine, distinct_sorted
+from cdp.resolve.settings import BlockingRule
 
 
 @dataclass
 class BlockingReport:
-    """What blocking produced, per rule."""
+    """What blocking produced: distinct candidate pairs, pairs per rule (a pair two rules find counts
+    in both), blocks split or skipped."""
 
     candidate_pairs: int = 0
     pairs_per_rule: dict[str, int] = field(default_factory=dict)
+    refined_blocks: dict[str, int] = field(default_factory=dict)
     oversized_blocks: dict[str, int] = field(default_factory=dict)
 
 
+def pairs_within_groups(keys: np.ndarray, max_block_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All (i, j), i < j, of records with the same non-negative key, in blocks of at most the cap.
+
+    Returns:
+        left and right record indexes of the pairs, and the indexes of records in oversized blocks.
+    """
+    records = np.flatnonzero(keys >= 0)
+    order = records[np.argsort(keys[records], kind="stable")]
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]) if len(order) else order
+    sizes = np.diff(np.r_[starts, len(order)])
+    lefts: list[np.ndarray] = []
+    rights: list[np.ndarray] = []
+    # Blocks of one size share one triangle of offsets: one vectorized step per distinct size.
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_block_size)]):
+        first, second = np.triu_indices(int(size), k=1)
+        block_starts = starts[sizes == size]
+        lefts.append(order[(block_starts[:, None] + first[None, :]).ravel()])
+        rights.append(order[(block_starts[:, None] + second[None, :]).ravel()])
+    oversized = np.flatnonzero(sizes > max_block_size)
+    oversized_records = (
+        np.concatenate([order[starts[b] : starts[b] + sizes[b]] for b in oversized])
+        if len(oversized)
+        else np.empty(0, dtype=np.int64)
+    )
+    if not lefts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), oversized_records
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    return np.minimum(left, right), np.maximum(left, right), oversized_records
+
+
+def _rule_pairs(
+    rule: BlockingRule, fields: Mapping[str, Field], max_block_size: int, report: BlockingReport
+) -> np.ndarray:
+    """Encoded pairs (i * size + j) of one rule, refining oversized blocks with the finer keys."""
+    size = len(next(iter(fields.values())).codes)
+    if rule.max_block_size is not None:
+        max_block_size = min(max_block_size, rule.max_block_size)
+    keys = combine([fields[name] for name in rule.fields])
+    encoded: list[np.ndarray] = []
+    refinements = list(rule.refine)
+    used = list(rule.fields)
+    while True:
+        left, right, oversized = pairs_within_groups(keys, max_block_size)
+        encoded.append(left * size + right)
+        if not len(oversized):
+            break
+        if not refinements:
+            report.oversized_blocks[rule.name] = len(distinct_sorted(keys[oversized]))
+            break
+        report.refined_blocks[rule.name] = report.refined_blocks.get(rule.name, 0) + len(
+            distinct_sorted(keys[oversized])
+        )
+        used.append(refinements.pop(0))
+        finer = combine([fields[name] for name in used])
+        keys = np.full(size, -1, dtype=np.int64)
+        keys[oversized] = finer[oversized]
+    return np.concatenate(encoded)
+
+
 def candidate_pairs(
-    columns: Mapping[str, Sequence[str | None]],
-    rules: Sequence[Sequence[str]],
-    max_block_size: int,
-) -> tuple[set[tuple[int, int]], BlockingReport]:
-    """Pairs (i, j), i < j, of records that agree on every field of at least one rule.
+    fields: Mapping[str, Field], rules: Sequence[BlockingRule], max_block_size: int
+) -> tuple[np.ndarray, np.ndarray, BlockingReport]:
+    """Distinct pairs (i < j) of records that agree on every field of at least one rule.
 
     Args:
-        columns: field name -> one value per record (None or "" means missing).
-        rules: each rule is the tuple of fields forming a key; records missing any of them are not blocked.
-        max_block_size: blocks with more records than this are skipped for that rule.
+        fields: field name -> factorized field; records missing any field of a rule are not blocked by it.
+        rules: blocking rules, each with optional finer keys for oversized blocks.
+        max_block_size: the cap on records per block.
+
+    Returns:
+        Sorted left and right record indexes of the pairs, and a report.
     """
-    size = len(next(iter(columns.values()))) if columns else 0
-    pairs: set[tuple[int, int]] = set()
+    size = len(next(iter(fields.values())).codes) if fields else 0
     report = BlockingReport()
+    per_rule: list[np.ndarray] = []
     for rule in rules:
-        name = "+".join(rule)
-        blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        rule_columns = [columns[f] for f in rule]
-        for index in range(size):
-            key = tuple(column[index] or "" for column in rule_columns)
-            if all(key):
-                blocks[key].append(index)
-        before = len(pairs)
-        oversized = 0
-        for members in blocks.values():
-            if len(members) > max_block_size:
-                oversized += 1
-                continue
-            pairs.update(combinations(members, 2))
-        report.pairs_per_rule[name] = len(pairs) - before
-        report.oversized_blocks[name] = oversized
-    report.candidate_pairs = len(pairs)
-    return pairs, report
+        rule_pairs = _rule_pairs(rule, fields, max_block_size, report)
+        report.pairs_per_rule[rule.name] = len(rule_pairs)
+        per_rule.append(rule_pairs)
+    distinct = distinct_sorted(np.concatenate(per_rule)) if per_rule else np.empty(0, dtype=np.int64)
+    report.candidate_pairs = len(distinct)
+    return distinct // max(size, 1), distinct % max(size, 1), report

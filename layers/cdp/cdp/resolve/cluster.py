@@ -1,13 +1,23 @@
-"""Clustering that does not chain: links are applied strongest first, and a link is refused when the
-merge would put two conflicting strong identifiers (e.g. two different valid birth dates) in one
-cluster, or grow a cluster past the size guard. Plain connected components would let one weak bridge
-glue two households or two namesakes together.
+"""Clustering that does not chain.
+
+Connected components over the accepted links lets one weak bridge glue two households or two
+namesakes together. Here links are applied strongest first (deterministic rules before any score) and
+a merge of two clusters is refused when it would
+
+* put two different values of a conflict field (e.g. two valid birth dates) in one cluster,
+* join values of a compatible field that have no compatible partner on the other side (a "jean" and
+  a "marie" joined through a record without a first name), or
+* grow the cluster past the size guard.
+
+Deterministic links (a rule the user stated) skip the two evidence checks, not the size guard.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 
 @dataclass
@@ -15,34 +25,48 @@ class ClusterReport:
     """What clustering refused, and the largest clusters."""
 
     refused_conflict: int = 0
+    refused_incompatible: int = 0
     refused_size: int = 0
     largest: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CompatibleField:
+    """Codes per record (-1 missing) and whether two distinct codes may belong to one entity."""
+
+    codes: np.ndarray
+    compatible: Callable[[int, int], bool]
+
+
 def cluster(
     size: int,
-    links: Sequence[tuple[int, int, float]],
-    conflict_values: Sequence[Sequence[str | None]],
-    max_cluster_size: int,
-) -> tuple[list[int], ClusterReport]:
-    """Assign a cluster number to each of `size` records.
+    left: np.ndarray,
+    right: np.ndarray,
+    strength: np.ndarray,
+    conflicts: Sequence[np.ndarray] = (),
+    compatibles: Sequence[CompatibleField] = (),
+    max_cluster_size: int = 50,
+    deterministic: np.ndarray | None = None,
+) -> tuple[np.ndarray, ClusterReport]:
+    """Assign a cluster label to each of `size` records.
 
     Args:
         size: number of records.
-        links: accepted (i, j, weight) links; applied by decreasing weight.
-        conflict_values: per conflict field, one value per record; two clusters holding different
-            non-empty values of any conflict field are never merged.
+        left, right, strength: the accepted links and their weights; applied by decreasing strength.
+        conflicts: per conflict field, codes per record (-1 missing).
+        compatibles: fields whose distinct values in one cluster must be pairwise compatible.
         max_cluster_size: a merge that would exceed this many records is refused.
+        deterministic: per link, whether a deterministic rule made it (applied first, no evidence checks).
 
     Returns:
-        The cluster number of every record (the smallest record index of its cluster) and a report.
+        The label of every record (the smallest record index of its cluster) and a report.
     """
+    forced = deterministic if deterministic is not None else np.zeros(len(left), dtype=bool)
+    order = np.lexsort((right, left, -strength, ~forced))
     parent = list(range(size))
-    members: dict[int, list[int]] = {i: [i] for i in range(size)}
-    # Per cluster root and conflict field: the set of distinct non-empty values it holds.
-    held: dict[int, list[set[str]]] = {
-        i: [{values[i]} if values[i] else set() for values in conflict_values] for i in range(size)
-    }
+    members: dict[int, list[int]] = {}
+    conflict_codes = [codes.tolist() for codes in conflicts]
+    compatible_codes = [item.codes.tolist() for item in compatibles]
     report = ClusterReport()
 
     def find(i: int) -> int:
@@ -51,20 +75,48 @@ def cluster(
             i = parent[i]
         return i
 
-    for left, right, _weight in sorted(links, key=lambda link: (-link[2], link[0], link[1])):
-        a, b = find(left), find(right)
+    def values(codes: list[int], root: int) -> set[int]:
+        return {codes[i] for i in members.get(root, (root,))} - {-1}
+
+    def conflicting(a: int, b: int) -> bool:
+        for codes in conflict_codes:
+            held_a, held_b = values(codes, a), values(codes, b)
+            # A value one side lacks is a new conflict (a cluster a forced link made mixed stays so).
+            if len(held_a | held_b) > max(len(held_a), len(held_b)):
+                return True
+        return False
+
+    def incompatible(a: int, b: int) -> bool:
+        for item, codes in zip(compatibles, compatible_codes, strict=True):
+            held_a, held_b = values(codes, a), values(codes, b)
+
+            def covered(side: set[int], other: set[int], item: CompatibleField = item) -> bool:
+                return all(any(x == y or item.compatible(x, y) for y in other) for x in side)
+
+            # One side's values must all have a compatible partner on the other (a cluster that a
+            # forced link left with "marie" and a swapped "dupont" still takes another "marie").
+            if held_a and held_b and not (covered(held_a, held_b) or covered(held_b, held_a)):
+                return True
+        return False
+
+    for k in order.tolist():
+        a, b = find(int(left[k])), find(int(right[k]))
         if a == b:
             continue
-        if any(ha and hb and ha != hb for ha, hb in zip(held[a], held[b], strict=True)):
-            report.refused_conflict += 1
-            continue
-        if len(members[a]) + len(members[b]) > max_cluster_size:
+        size_a, size_b = len(members.get(a, (a,))), len(members.get(b, (b,)))
+        if size_a + size_b > max_cluster_size:
             report.refused_size += 1
             continue
+        if not forced[k]:
+            if conflicting(a, b):
+                report.refused_conflict += 1
+                continue
+            if incompatible(a, b):
+                report.refused_incompatible += 1
+                continue
         root, other = (a, b) if a < b else (b, a)
         parent[other] = root
-        members[root] += members.pop(other)
-        held[root] = [hr | ho for hr, ho in zip(held[root], held.pop(other), strict=True)]
-    labels = [find(i) for i in range(size)]
-    report.largest = sorted((len(m) for m in members.values()), reverse=True)[:10]
+        members[root] = members.pop(root, [root]) + members.pop(other, [other])
+    labels = np.fromiter((find(i) for i in range(size)), dtype=np.int64, count=size)
+    report.largest = sorted((len(m) for m in members.values()), reverse=True)[:10] or ([1] if size else [])
     return labels, report

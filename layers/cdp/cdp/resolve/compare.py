@@ -1,51 +1,140 @@
-"""Comparisons: the level of agreement of one field between two records, and its weight."""
+"""Comparisons: the level each candidate pair reaches on each field, for millions of pairs at once.
+
+Levels are integers: the index of the level in the comparison's levels, -1 when either value is
+missing. Exact agreement is a comparison of integer codes; string similarity (rapidfuzz Jaro-Winkler,
+in parallel), nicknames and date rules run once per distinct pair of values.
+"""
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
+import numpy as np
 from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
 
+from cdp.resolve.columns import Field
+from cdp.resolve.nicknames import is_alias
 from cdp.resolve.settings import Comparison, Level
 
-
-@lru_cache(maxsize=1_000_000)
-def _jaro_winkler(left: str, right: str) -> float:
-    return JaroWinkler.similarity(left, right)
+MISSING = -1
 
 
-def compare(comparison: Comparison, left: str | None, right: str | None) -> Level | None:
-    """The level reached by two values, or None when either is missing (no evidence either way)."""
-    if not left or not right:
-        return None
-    levels = {level.name: level for level in comparison.levels}
+def _distinct_pairs(
+    left_codes: np.ndarray, right_codes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct unordered value pairs and, for each input pair, the index of its distinct pair."""
+    low, high = np.minimum(left_codes, right_codes), np.maximum(left_codes, right_codes)
+    width = int(high.max()) + 1 if len(high) else 1
+    distinct, inverse = np.unique(low * width + high, return_inverse=True)
+    return distinct // width, distinct % width, inverse
+
+
+def _jaro_winkler(values: list[str], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    if not len(left):
+        return np.empty(0)
+    if len(left) < 64:  # a thread pool costs more than a few pairs
+        return np.array(
+            [
+                JaroWinkler.normalized_similarity(values[i], values[j])
+                for i, j in zip(left, right, strict=True)
+            ]
+        )
+    strings = np.array(values, dtype=object)
+    return cpdist(
+        strings[left].tolist(), strings[right].tolist(), scorer=JaroWinkler.normalized_similarity, workers=-1
+    )
+
+
+def _date_parts(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of ISO dates (0 when unparsable)."""
+    parts = np.zeros((len(values), 3), dtype=np.int64)
+    for index, value in enumerate(values):
+        year, month, day = value[:4], value[5:7], value[8:10]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            parts[index] = (int(year), int(month), int(day))
+    return parts[:, 0], parts[:, 1], parts[:, 2]
+
+
+def _one_digit_apart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    differing = np.zeros(len(left), dtype=np.int64)
+    for power in (1, 10, 100, 1000):
+        differing += (left // power) % 10 != (right // power) % 10
+    return differing == 1
+
+
+def levels_of_value_pairs(
+    comparison: Comparison, values: list[str], a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Level index of each pair of different values (codes a[k], b[k] into values); never `exact`."""
+    last = len(comparison.levels) - 1
     if comparison.method == "exact":
-        return levels["exact"] if left == right else levels["different"]
+        return np.full(len(a), last, dtype=np.int8)
     if comparison.method == "date":
-        if left == right:
-            return levels["exact"]
-        # yyyy-mm-dd: same year and month, or day and month swapped by a source with the other order.
-        ly, lm, ld = left[:4], left[5:7], left[8:10]
-        ry, rm, rd = right[:4], right[5:7], right[8:10]
-        if ly == ry and (lm == rm or (lm == rd and ld == rm)):
-            return levels["partial"]
-        return levels["different"]
-    if left == right:
-        return levels["exact"]
-    similarity = _jaro_winkler(left, right)
-    if similarity >= comparison.close:
-        return levels["close"]
-    if similarity >= comparison.fuzzy:
-        return levels["fuzzy"]
-    return levels["different"]
+        years, months, days = _date_parts(values)
+        ly, lm, ld, ry, rm, rd = years[a], months[a], days[a], years[b], months[b], days[b]
+        partial = (ly == ry) & ((lm == rm) | ((lm == rd) & (ld == rm)))
+        partial |= (lm == rm) & (ld == rd) & _one_digit_apart(ly, ry)
+        return np.where(partial, 1, last).astype(np.int8)
+    similarity = _jaro_winkler(values, a, b)
+    offset = 1 if comparison.method == "name" else 0
+    levels = np.where(
+        similarity >= comparison.close, 1 + offset, np.where(similarity >= comparison.fuzzy, 2 + offset, last)
+    ).astype(np.int8)
+    if comparison.method == "name":
+        alias = np.fromiter((is_alias(values[i], values[j]) for i, j in zip(a, b, strict=True)), bool, len(a))
+        levels[alias] = 1
+    return levels
 
 
-def weight(level: Level) -> float:
+def comparison_levels(
+    comparison: Comparison, field: Field, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """The level (index into `comparison.levels`, -1 = missing) of every pair (left[k], right[k])."""
+    left_codes, right_codes = field.codes[left], field.codes[right]
+    levels = np.full(len(left), MISSING, dtype=np.int8)
+    present = (left_codes >= 0) & (right_codes >= 0)
+    same = present & (left_codes == right_codes)
+    levels[same] = 0
+    differ = np.flatnonzero(present & ~same)
+    if len(differ):
+        a, b, inverse = _distinct_pairs(left_codes[differ], right_codes[differ])
+        levels[differ] = levels_of_value_pairs(comparison, field.values, a, b)[inverse]
+    return levels
+
+
+def swapped_pairs(
+    first: Field, last: Field, left: np.ndarray, right: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Pairs whose first and last names agree crosswise: one source put them in the wrong columns.
+
+    Only pairs where all four names are present and the direct comparison of the names disagrees
+    are checked; crosswise agreement is Jaro-Winkler at or above the threshold on both sides.
+    """
+    present = (
+        (first.codes[left] >= 0)
+        & (first.codes[right] >= 0)
+        & (last.codes[left] >= 0)
+        & (last.codes[right] >= 0)
+    )
+    check = np.flatnonzero(present & (first.codes[left] != first.codes[right]))
+    swapped = np.zeros(len(left), dtype=bool)
+    if not len(check):
+        return swapped
+    firsts, lasts = np.array(first.values, dtype=object), np.array(last.values, dtype=object)
+    a_first, b_last = firsts[first.codes[left[check]]], lasts[last.codes[right[check]]]
+    a_last, b_first = lasts[last.codes[left[check]]], firsts[first.codes[right[check]]]
+    one = cpdist(a_first.tolist(), b_last.tolist(), scorer=JaroWinkler.normalized_similarity, workers=-1)
+    other = cpdist(a_last.tolist(), b_first.tolist(), scorer=JaroWinkler.normalized_similarity, workers=-1)
+    swapped[check] = (one >= threshold) & (other >= threshold)
+    return swapped
+
+
+def level_weight(level: Level) -> float:
     """Fellegi-Sunter match weight of a level: log2(m / u)."""
     return math.log2(level.m / level.u)
 
 
-def probability(total_weight: float) -> float:
+def probability(total_weight: float | np.ndarray) -> float | np.ndarray:
     """Match probability from a total weight (prior included)."""
-    return 1.0 / (1.0 + 2.0 ** (-total_weight))
+    return 1.0 / (1.0 + np.exp2(-np.asarray(total_weight, dtype=np.float64)))

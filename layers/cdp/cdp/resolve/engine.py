@@ -1,92 +1,281 @@
-"""The resolution engine: staged records in, one entity id per record and explained links out."""
+"""The resolution engine: staged records in, one entity id per record and explained links out.
+
+Steps, each its own module: factorize the fields (`columns`), block (`blocking`), compare every
+candidate pair on every field (`compare`), estimate m/u, the prior and term frequencies (`training`),
+score with vetoes and deterministic rules, cluster without chaining (`cluster`), and explain any pair
+from the trained model.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-import jellyfish
+import numpy as np
 import pyarrow as pa
-from unidecode import unidecode
+import pyarrow.compute as pc
 
-from cdp.resolve.blocking import BlockingReport, candidate_pairs
-from cdp.resolve.cluster import ClusterReport, cluster
-from cdp.resolve.compare import compare, probability, weight
+from cdp.resolve.blocking import BlockingReport, candidate_pairs, pairs_within_groups
+from cdp.resolve.cluster import ClusterReport, CompatibleField, cluster
+from cdp.resolve.columns import Field, combine, distinct_sorted, record_fields
+from cdp.resolve.compare import MISSING, comparison_levels, levels_of_value_pairs, probability, swapped_pairs
 from cdp.resolve.settings import ResolutionSettings
+from cdp.resolve.training import Model, estimate_m_and_prior, estimate_u, prior_model, term_frequencies
+
+SCORE = -1  # rule index of a pair linked by its score, not by a deterministic rule
+NO_VETO = -1
 
 
-@dataclass(frozen=True)
-class Link:
-    """A scored pair of records, with the evidence for each field."""
+@dataclass
+class ScoredPairs:
+    """Every candidate pair: its level per comparison, total weight, rule, veto and decision."""
 
-    left: int
-    right: int
-    match_weight: float
-    match_probability: float
-    rule: str
-    accepted: bool
-    explanation: dict[str, Any]
+    left: np.ndarray
+    right: np.ndarray
+    levels: np.ndarray
+    match_weight: np.ndarray
+    rule: np.ndarray
+    veto: np.ndarray
+    accepted: np.ndarray
+    names_swapped: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    @property
+    def match_probability(self) -> np.ndarray:
+        return probability(self.match_weight)
 
 
 @dataclass
 class Resolution:
-    """The outcome of a run: one id per input record, the links, and reports."""
+    """The outcome of a run: one id per input record, the scored pairs, the model and reports."""
 
     ids: list[str]
-    links: list[Link]
+    pairs: ScoredPairs
+    model: Model
     blocking: BlockingReport
     clustering: ClusterReport
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: ResolutionSettings
+    fields: dict[str, Field]
 
     @property
     def entity_count(self) -> int:
         """How many distinct entities the records resolve to."""
         return len(set(self.ids))
 
+    @property
+    def accepted_links(self) -> int:
+        return int(self.pairs.accepted.sum())
 
-def _text(values: Sequence[Any]) -> list[str | None]:
-    out: list[str | None] = []
-    for value in values:
-        if value is None:
-            out.append(None)
-        elif hasattr(value, "isoformat"):
-            out.append(value.isoformat())
-        else:
-            text = str(value).strip()
-            out.append(text or None)
+    def weight_matrix(self, index: np.ndarray) -> np.ndarray:
+        """Per pair of `index` and per comparison: the weight it contributed."""
+        pairs = self.pairs
+        return np.column_stack(
+            [
+                comparison_weights(
+                    self.settings, self.fields, self.model, c, pairs.left[index], pairs.levels[index, c]
+                )
+                for c in range(len(self.settings.comparisons))
+            ]
+        )
+
+    def explanation(self, k: int) -> dict[str, Any]:
+        """Why pair k scored what it did: the prior, each field's level and weight, vetoes and rules."""
+        pairs = self.pairs
+        weights = self.weight_matrix(np.array([k]))[0]
+        fields: list[dict[str, Any]] = []
+        for c, comparison in enumerate(self.settings.comparisons):
+            level = int(pairs.levels[k, c])
+            name = comparison.levels[level].name if level != MISSING else "missing"
+            fields.append({"field": comparison.field, "level": name, "weight": round(float(weights[c]), 3)})
+        explained: dict[str, Any] = {
+            "prior": round(self.model.prior_weight, 3),
+            "fields": fields,
+            "total": round(float(pairs.match_weight[k]), 3),
+            "probability": round(float(probability(pairs.match_weight[k])), 6),
+        }
+        if pairs.names_swapped[k]:
+            explained["names_swapped"] = True
+        if pairs.veto[k] != NO_VETO:
+            explained["veto"] = self.settings.vetoes[int(pairs.veto[k])].name
+        if pairs.rule[k] != SCORE:
+            explained["rule"] = self.settings.deterministic_rules[int(pairs.rule[k])].name
+        return explained
+
+    def rule_name(self, k: int) -> str:
+        rule = int(self.pairs.rule[k])
+        return "score" if rule == SCORE else self.settings.deterministic_rules[rule].name
+
+
+def _field_names(settings: ResolutionSettings) -> set[str]:
+    names = {"source", "source_id"}
+    names |= {name for rule in settings.blocking_rules for name in rule.fields + rule.refine}
+    names |= {c.field for c in settings.comparisons}
+    names |= {name for rule in settings.deterministic_rules for name in rule.fields}
+    names |= set(settings.conflict_fields) | set(settings.compatible_fields)
+    return names
+
+
+def _with_deterministic_pairs(
+    settings: ResolutionSettings, fields: dict[str, Field], left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs plus every pair a deterministic rule links, which blocking may have missed."""
+    size = len(fields["source"].codes)
+    encoded = [left * size + right]
+    for rule in settings.deterministic_rules:
+        rule_left, rule_right, _ = pairs_within_groups(combine([fields[n] for n in rule.fields]), 10_000)
+        encoded.append(rule_left * size + rule_right)
+    merged = distinct_sorted(np.concatenate(encoded))
+    return merged // max(size, 1), merged % max(size, 1)
+
+
+def _levels(
+    settings: ResolutionSettings, fields: dict[str, Field], left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Level of every pair on every comparison, and which pairs were compared with names swapped."""
+    levels = np.empty((len(left), len(settings.comparisons)), dtype=np.int8)
+    for c, comparison in enumerate(settings.comparisons):
+        levels[:, c] = comparison_levels(comparison, fields[comparison.field], left, right)
+    swapped = np.zeros(len(left), dtype=bool)
+    if settings.swappable:
+        first_name, last_name = settings.swappable
+        first, last = settings.comparison(first_name), settings.comparison(last_name)
+        swapped = swapped_pairs(
+            fields[first_name], fields[last_name], left, right, min(first.close, last.close)
+        )
+        for name in settings.swappable:
+            c = next(k for k, comparison in enumerate(settings.comparisons) if comparison.field == name)
+            # Crosswise agreement counts as `close` on both names: strong, and visibly not `exact`.
+            close = next(k for k, level in enumerate(settings.comparisons[c].levels) if level.name == "close")
+            levels[swapped, c] = close
+    return levels, swapped
+
+
+def comparison_weights(
+    settings: ResolutionSettings,
+    fields: dict[str, Field],
+    model: Model,
+    c: int,
+    left: np.ndarray,
+    levels: np.ndarray,
+) -> np.ndarray:
+    """The weight of comparison c for each pair (0 when missing; term frequency at the exact level)."""
+    weights = np.r_[model.weights(c), 0.0]  # index -1 (missing) reads the trailing 0
+    contribution = weights[levels]
+    if c in model.term_frequencies:
+        exact = np.flatnonzero(levels == 0)
+        codes = fields[settings.comparisons[c].field].codes[left[exact]]
+        frequency = model.term_frequencies[c][codes]
+        floor = model.tf_floor(c, settings)
+        contribution[exact] = np.log2(model.m[c][0] / np.maximum(frequency, floor))
+    return contribution
+
+
+def _score(
+    settings: ResolutionSettings, fields: dict[str, Field], model: Model, left: np.ndarray, levels: np.ndarray
+) -> np.ndarray:
+    total = np.full(len(left), model.prior_weight, dtype=np.float64)
+    for c in range(len(settings.comparisons)):
+        total += comparison_weights(settings, fields, model, c, left, levels[:, c])
+    return total
+
+
+def _vetoes(settings: ResolutionSettings, levels: np.ndarray) -> np.ndarray:
+    veto = np.full(len(levels), NO_VETO, dtype=np.int16)
+    index = {c.field: position for position, c in enumerate(settings.comparisons)}
+    for number, rule in reversed(list(enumerate(settings.vetoes))):
+        hit = np.ones(len(levels), dtype=bool)
+        for name, level_names in rule.conditions:
+            comparison = settings.comparisons[index[name]]
+            wanted = [k for k, level in enumerate(comparison.levels) if level.name in level_names]
+            hit &= np.isin(levels[:, index[name]], wanted)
+        veto[hit] = number  # reversed: the first veto listed wins
+    return veto
+
+
+def _deterministic(
+    settings: ResolutionSettings, fields: dict[str, Field], left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    rule = np.full(len(left), SCORE, dtype=np.int16)
+    for number, deterministic in reversed(list(enumerate(settings.deterministic_rules))):
+        agree = np.ones(len(left), dtype=bool)
+        for name in deterministic.fields:
+            codes = fields[name].codes
+            agree &= (codes[left] >= 0) & (codes[left] == codes[right])
+        rule[agree] = number
+    return rule
+
+
+def _compatible_fields(settings: ResolutionSettings, fields: dict[str, Field]) -> list[CompatibleField]:
+    out: list[CompatibleField] = []
+    for name in settings.compatible_fields:
+        comparison, field = settings.comparison(name), fields[name]
+        different = len(comparison.levels) - 1
+
+        @lru_cache(maxsize=200_000)
+        def compatible(a: int, b: int, comparison=comparison, field=field, different=different) -> bool:
+            level = levels_of_value_pairs(comparison, field.values, np.array([a]), np.array([b]))[0]
+            return int(level) != different
+
+        out.append(CompatibleField(field.codes, compatible))
     return out
 
 
-def _derived_columns(table: pa.Table) -> dict[str, list[str | None]]:
-    """String columns the rules and comparisons read, including keys derived from the staged ones."""
-    columns = {name: _text(table.column(name).to_pylist()) for name in table.column_names}
-    size = table.num_rows
-    last = columns.get("last_name_key", [None] * size)
-    columns["last_name_sound"] = [jellyfish.metaphone(v) if v else None for v in last]
-    street = columns.get("street", [None] * size)
-    columns["street_key"] = [" ".join(unidecode(v).lower().split()) if v else None for v in street]
-    for valid_flag, value_field in (("email_valid", "email_key"), ("phone_valid", "phone")):
-        # Invalid identifiers are no evidence: they do not block, compare or conflict.
-        if valid_flag in columns and value_field in columns:
-            columns[value_field] = [
-                v if flag == "True" else None
-                for v, flag in zip(columns[value_field], columns[valid_flag], strict=True)
-            ]
-    if "birth_date_valid" in columns and "birth_date" in columns:
-        columns["birth_date"] = [
-            v if flag == "True" else None
-            for v, flag in zip(columns["birth_date"], columns["birth_date_valid"], strict=True)
-        ]
-    return columns
+def _entity_ids(prefix: str, table: pa.Table, labels: np.ndarray) -> list[str]:
+    """A deterministic id per cluster from its smallest source key: unchanged input, unchanged ids."""
+    keys = pc.binary_join_element_wise(
+        pc.cast(table.column("source"), pa.string()), pc.cast(table.column("source_id"), pa.string()), "\x1f"
+    )
+    order = pc.sort_indices(keys).to_numpy()
+    unique_labels, first = np.unique(labels[order], return_index=True)
+    smallest = keys.take(pa.array(order[first])).to_pylist()
+    id_by_label = {
+        int(label): f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        for label, key in zip(unique_labels.tolist(), smallest, strict=True)
+    }
+    return [id_by_label[label] for label in labels.tolist()]
 
 
-def _entity_id(prefix: str, member_keys: Sequence[str]) -> str:
-    """A deterministic id from the cluster's smallest source key: unchanged input, unchanged ids."""
-    digest = hashlib.sha256(min(member_keys).encode()).hexdigest()[:16]
-    return f"{prefix}-{digest}"
+def train(
+    settings: ResolutionSettings,
+    fields: dict[str, Field],
+    size: int,
+    levels: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+) -> Model:
+    """The model a run scores with: estimated when there are enough candidate pairs, else the priors."""
+    model = prior_model(settings, size)
+    if settings.train and len(left) >= settings.min_pairs_to_train:
+        estimate_u(settings, fields, size, model)
+        estimate_m_and_prior(settings, fields, levels, left, right, model)
+        model.trained = True
+    else:
+        model.notes.append(f"not trained: {len(left)} candidate pairs < {settings.min_pairs_to_train}")
+    term_frequencies(settings, fields, model)
+    return model
+
+
+def _scored_pairs(
+    settings: ResolutionSettings,
+    fields: dict[str, Field],
+    model: Model,
+    left: np.ndarray,
+    right: np.ndarray,
+    levels: np.ndarray,
+    swapped: np.ndarray,
+) -> ScoredPairs:
+    match_weight = _score(settings, fields, model, left, levels)
+    veto = _vetoes(settings, levels)
+    rule = _deterministic(settings, fields, left, right)
+    threshold = math.log2(settings.match_probability_threshold / (1 - settings.match_probability_threshold))
+    accepted = (rule != SCORE) | ((veto == NO_VETO) & (match_weight >= threshold))
+    return ScoredPairs(left, right, levels, match_weight, rule, veto, accepted, swapped)
 
 
 def resolve_records(table: pa.Table, settings: ResolutionSettings) -> Resolution:
@@ -94,65 +283,62 @@ def resolve_records(table: pa.Table, settings: ResolutionSettings) -> Resolution
 
     Args:
         table: staged rows (at least `source` and `source_id`, plus the fields the settings name).
-        settings: blocking rules, comparisons, thresholds and guards.
+        settings: blocking rules, comparisons, rules, vetoes, thresholds and guards.
 
     Returns:
-        One id per row (in row order), every scored candidate link, and blocking/clustering reports.
+        One id per row (in row order), every scored candidate pair, the model and reports.
     """
     size = table.num_rows
-    columns = _derived_columns(table)
-    empty: list[str | None] = [None] * size
-    field_names = {f for rule in settings.blocking_rules for f in rule}
-    field_names |= {c.field for c in settings.comparisons}
-    field_names |= {f for rule in settings.deterministic_rules for f in rule.fields}
-    for name in field_names:
-        columns.setdefault(name, empty)
+    fields = record_fields(table, _field_names(settings))
+    left, right, blocking_report = candidate_pairs(fields, settings.blocking_rules, settings.max_block_size)
+    left, right = _with_deterministic_pairs(settings, fields, left, right)
+    levels, swapped = _levels(settings, fields, left, right)
+    model = train(settings, fields, size, levels, left, right)
 
-    pairs, blocking_report = candidate_pairs(columns, settings.blocking_rules, settings.max_block_size)
-    deterministic: dict[tuple[int, int], str] = {}
-    for rule in settings.deterministic_rules:
-        rule_pairs, _ = candidate_pairs(columns, [rule.fields], max_block_size=10_000)
-        for pair in rule_pairs:
-            deterministic.setdefault(pair, rule.name)
-    pairs |= deterministic.keys()
+    pairs = _scored_pairs(settings, fields, model, left, right, levels, swapped)
+    accepted = pairs.accepted
+    match_weight, rule = pairs.match_weight, pairs.rule
 
-    links: list[Link] = []
-    for left, right in sorted(pairs):
-        total = settings.prior_weight
-        explanation: dict[str, Any] = {"prior": settings.prior_weight, "fields": []}
-        for comparison in settings.comparisons:
-            level = compare(comparison, columns[comparison.field][left], columns[comparison.field][right])
-            if level is None:
-                explanation["fields"].append({"field": comparison.field, "level": "missing", "weight": 0.0})
-                continue
-            w = weight(level)
-            total += w
-            explanation["fields"].append(
-                {"field": comparison.field, "level": level.name, "weight": round(w, 3)}
-            )
-        explanation["total"] = round(total, 3)
-        rule = deterministic.get((left, right))
-        accepted = rule is not None or total >= settings.match_weight_threshold
-        links.append(Link(left, right, total, probability(total), rule or "score", accepted, explanation))
+    labels, cluster_report = cluster(
+        size,
+        left[accepted],
+        right[accepted],
+        match_weight[accepted],
+        conflicts=[fields[name].codes for name in settings.conflict_fields],
+        compatibles=_compatible_fields(settings, fields),
+        max_cluster_size=settings.max_cluster_size,
+        deterministic=rule[accepted] != SCORE,
+    )
+    ids = _entity_ids(settings.id_prefix, table, labels) if size else []
+    return Resolution(ids, pairs, model, blocking_report, cluster_report, settings, fields)
 
-    conflicts = [columns[f] for f in settings.conflict_fields]
-    # Deterministic links go first: they outrank any score.
-    accepted = [
-        (link.left, link.right, 1e9 if link.rule != "score" else link.match_weight)
-        for link in links
-        if link.accepted
-    ]
-    labels, cluster_report = cluster(size, accepted, conflicts, settings.max_cluster_size)
 
-    sources, source_ids = columns["source"], columns["source_id"]
-    keys_by_label: dict[int, list[str]] = {}
-    for index, label in enumerate(labels):
-        keys_by_label.setdefault(label, []).append(f"{sources[index]}\x1f{source_ids[index]}")
-    id_by_label = {label: _entity_id(settings.id_prefix, keys) for label, keys in keys_by_label.items()}
-    return Resolution(
-        ids=[id_by_label[label] for label in labels],
-        links=links,
-        blocking=blocking_report,
-        clustering=cluster_report,
-        settings=json.loads(json.dumps(settings.to_dict())),
+def explain_pair(
+    table: pa.Table, settings: ResolutionSettings, model: Model, first: int, second: int
+) -> dict[str, Any]:
+    """Why two records of a resolved table score what they do, whether or not blocking paired them.
+
+    `model` is the run's (see `Model.from_dict`); term frequencies are recomputed from the table.
+    """
+    fields = record_fields(table, _field_names(settings))
+    term_frequencies(settings, fields, model)
+    left, right = np.array([min(first, second)]), np.array([max(first, second)])
+    levels, swapped = _levels(settings, fields, left, right)
+    pairs = _scored_pairs(settings, fields, model, left, right, levels, swapped)
+    resolution = Resolution([], pairs, model, BlockingReport(), ClusterReport(), settings, fields)
+    explained = resolution.explanation(0)
+    explained["accepted"] = bool(pairs.accepted[0])
+    explained["threshold_probability"] = settings.match_probability_threshold
+    return explained
+
+
+def settings_and_model(resolution: Resolution) -> dict[str, Any]:
+    """The run's settings and trained model, JSON-ready, saved next to its output."""
+    return json.loads(
+        json.dumps(
+            {
+                "settings": resolution.settings.to_dict(),
+                "model": resolution.model.to_dict(resolution.settings),
+            }
+        )
     )

@@ -7,61 +7,57 @@ city, postcode, country, birth_date, company_name, siret, updated_at...); missin
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import pyarrow as pa
 
 from cdp.ingest import open_table
-from cdp.model import CANONICAL_FIELDS, Entity, staging_schema
-from cdp.normalize import normalize_contact
-from cdp.resolve import CONTACT_SETTINGS, resolve_records
-from cdp.services.lake import rows_to_table
-from cdp.services.unify import links_rows
-from cdp.tables import LINKS
+from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
+from cdp.resolve.output import links_table, summary
+from cdp.services.batch_normalize import InputError, stage_contacts
+
+# InputError lives with the normalization that raises it; `cdp resolve` imports it from here.
+__all__ = ["XREF_SCHEMA", "BatchResolution", "InputError", "resolve_stream"]
 
 XREF_SCHEMA = pa.schema([("source", pa.string()), ("source_id", pa.string()), ("customer_id", pa.string())])
 
 
-class InputError(ValueError):
-    """The input file cannot be resolved; the message says why."""
+@dataclass(frozen=True)
+class BatchResolution:
+    """What `cdp resolve` writes: the xref, the links (accepted and near misses) with explanations, the
+    normalized records, a summary, and the settings and trained model (what `cdp explain` reads)."""
+
+    xref: pa.Table
+    links: pa.Table
+    records: pa.Table
+    summary: dict[str, Any]
+    model: dict[str, Any]
 
 
 def resolve_stream(
-    stream: BinaryIO, filename: str, default_country: str = "FR", day_first: bool = True
-) -> tuple[pa.Table, pa.Table, dict[str, Any]]:
+    stream: BinaryIO,
+    filename: str,
+    default_country: str = "FR",
+    day_first: bool = True,
+    workers: int | None = None,
+) -> BatchResolution:
     """Normalize and resolve every row of a file.
 
+    Normalization streams the file in batches over `workers` processes (None: one per CPU; 1: this
+    process only), see `cdp.services.batch_normalize.stage_contacts`.
+
     Returns:
-        The xref (source, source_id, customer_id for every input row), the scored links with their
-        explanations, and a summary.
+        The xref (source, source_id, customer_id for every input row) and everything else the command
+        writes.
     """
     reader = open_table(stream, filename)
     missing = {"source", "source_id"} - set(reader.columns)
     if missing:
         raise InputError(f"{filename}: missing column(s) {', '.join(sorted(missing))}")
-    fields = set(CANONICAL_FIELDS[Entity.CONTACT])
-    rows: list[dict[str, Any]] = []
-    now = datetime.now(UTC)
-    for batch in reader.batches():
-        if batch.errors:
-            first = batch.errors[0]
-            raise InputError(f"{filename}, line {first.line_no}: {first.reason}")
-        for row in batch.rows:
-            raw = {k: v for k, v in row.values.items() if k in fields}
-            rows.append(
-                {
-                    **normalize_contact(raw, default_country=default_country, day_first=day_first),
-                    "source": row.values.get("source") or "",
-                    "source_id": row.values.get("source_id") or str(row.line_no),
-                    "object_key": filename,
-                    "line_no": row.line_no,
-                    "ingested_at": now,
-                    "trust_rank": 1,
-                }
-            )
-    staged = rows_to_table(rows, staging_schema(Entity.CONTACT))
+    staged = stage_contacts(
+        reader, filename, default_country=default_country, day_first=day_first, workers=workers
+    )
     resolution = resolve_records(staged, CONTACT_SETTINGS)
     xref = pa.table(
         {
@@ -70,15 +66,11 @@ def resolve_stream(
             "customer_id": pa.array(resolution.ids, pa.string()),
         }
     )
-    links = rows_to_table(links_rows(staged, resolution, "contact", "batch"), LINKS.schema)
-    summary = {
-        "records": staged.num_rows,
-        "customers": resolution.entity_count,
-        "candidate_pairs": resolution.blocking.candidate_pairs,
-        "pairs_per_blocking_rule": resolution.blocking.pairs_per_rule,
-        "accepted_links": sum(link.accepted for link in resolution.links),
-        "refused_conflicting_links": resolution.clustering.refused_conflict,
-        "largest_clusters": resolution.clustering.largest[:5],
-        "settings": json.loads(json.dumps(resolution.settings)),
-    }
-    return xref, links, summary
+    result = summary(resolution)
+    return BatchResolution(
+        xref=xref,
+        links=links_table(staged, resolution, "contact", "batch"),
+        records=staged,
+        summary={**result, "customers": result["entities"]},
+        model=settings_and_model(resolution),
+    )

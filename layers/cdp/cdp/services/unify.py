@@ -17,7 +17,15 @@ import pyarrow as pa
 from cdp.golden import ACCOUNT_RULES, CONTACT_RULES, build_golden, customer_metrics, link_contacts_to_accounts
 from cdp.model import Entity
 from cdp.ports import Catalog
-from cdp.resolve import ACCOUNT_SETTINGS, CONTACT_SETTINGS, Resolution, ResolutionSettings, resolve_records
+from cdp.resolve import (
+    ACCOUNT_SETTINGS,
+    CONTACT_SETTINGS,
+    Resolution,
+    ResolutionSettings,
+    resolve_records,
+    settings_and_model,
+)
+from cdp.resolve.output import links_table, summary
 from cdp.services.lake import Lake, rows_to_table
 from cdp.tables import (
     CONTACT_ACCOUNT,
@@ -60,76 +68,53 @@ def latest_records(table: pa.Table) -> pa.Table:
     return order.take(pa.array(keep, pa.int64()))
 
 
-def links_rows(table: pa.Table, resolution: Resolution, entity: str, run_id: str) -> list[dict[str, Any]]:
-    sources, ids = table.column("source").to_pylist(), table.column("source_id").to_pylist()
-    return [
-        {
-            "entity": entity,
-            "left_source": sources[link.left],
-            "left_source_id": ids[link.left],
-            "right_source": sources[link.right],
-            "right_source_id": ids[link.right],
-            "match_weight": round(link.match_weight, 4),
-            "match_probability": round(link.match_probability, 6),
-            "rule": link.rule,
-            "accepted": link.accepted,
-            "explanation": json.dumps(link.explanation, separators=(",", ":")),
-            "run_id": run_id,
-        }
-        for link in resolution.links
-    ]
-
-
 def _resolve_entity(
     lake: Lake, entity: Entity, settings: ResolutionSettings, xref: TableDef, id_column: str, run_id: str
-) -> tuple[Resolution, list[dict[str, Any]]]:
+) -> tuple[Resolution, pa.Table]:
     staged = latest_records(lake.read_partitioned(STAGING_TABLES[entity]))
     resolution = resolve_records(staged, settings)
-    sources, ids = staged.column("source").to_pylist(), staged.column("source_id").to_pylist()
-    xref_rows = [
-        {"source": s, "source_id": i, id_column: entity_id, "run_id": run_id}
-        for s, i, entity_id in zip(sources, ids, resolution.ids, strict=True)
-    ]
-    lake.write_snapshot(xref, run_id, rows_to_table(xref_rows, xref.schema))
-    return resolution, links_rows(staged, resolution, entity.value, run_id)
+    xref_table = pa.table(
+        {
+            "source": staged.column("source"),
+            "source_id": staged.column("source_id"),
+            id_column: pa.array(resolution.ids, pa.string()),
+            "run_id": pa.array([run_id] * staged.num_rows, pa.string()),
+        }
+    )
+    lake.write_snapshot(xref, run_id, xref_table)
+    # The pipeline keeps every scored pair: a run's links are what stewards review and explain.
+    return resolution, links_table(staged, resolution, entity.value, run_id, near_miss_bits=None)
 
 
 def resolve_run(lake: Lake, run_id: str) -> dict[str, Any]:
-    """Resolve staged contacts and accounts; write the run's xref and links snapshots and its settings."""
+    """Resolve staged contacts and accounts; write the run's xref and links snapshots, settings and model."""
     contacts, contact_links = _resolve_entity(
         lake, Entity.CONTACT, CONTACT_SETTINGS, XREF_CONTACT, "customer_id", run_id
     )
     accounts, account_links = _resolve_entity(
         lake, Entity.ACCOUNT, ACCOUNT_SETTINGS, XREF_ACCOUNT, "account_id", run_id
     )
-    lake.write_snapshot(LINKS, run_id, rows_to_table(contact_links + account_links, LINKS.schema))
-    summary = {
+    lake.write_snapshot(LINKS, run_id, pa.concat_tables([contact_links, account_links]))
+    contact_summary, account_summary = summary(contacts), summary(accounts)
+    result = {
         "run_id": run_id,
-        "contacts": {
-            "records": len(contacts.ids),
-            "customers": contacts.entity_count,
-            "candidate_pairs": contacts.blocking.candidate_pairs,
-            "accepted_links": sum(link.accepted for link in contacts.links),
-            "refused_conflicting_links": contacts.clustering.refused_conflict,
-            "largest_clusters": contacts.clustering.largest[:5],
-        },
-        "accounts": {
-            "records": len(accounts.ids),
-            "accounts": accounts.entity_count,
-            "candidate_pairs": accounts.blocking.candidate_pairs,
-            "accepted_links": sum(link.accepted for link in accounts.links),
-        },
+        "contacts": {**contact_summary, "customers": contact_summary["entities"]},
+        "accounts": {**account_summary, "accounts": account_summary["entities"]},
     }
     lake.store.put_bytes(
         lake.buckets.curated,
         f"_runs/run_id={run_id}/resolve.json",
         json.dumps(
-            {"summary": summary, "settings": {"contact": contacts.settings, "account": accounts.settings}},
+            {
+                "summary": result,
+                "contact": settings_and_model(contacts),
+                "account": settings_and_model(accounts),
+            },
             indent=2,
         ).encode(),
         "application/json",
     )
-    return summary
+    return result
 
 
 def _attach(rows: list[dict[str, Any]], xref: pa.Table, id_column: str) -> list[dict[str, Any]]:

@@ -1,0 +1,151 @@
+"""Records as factorized columns: each field is an integer code per record (-1 = missing) and the list of
+its distinct values. Blocking and exact comparisons then work on integers, and every string function
+(phonetic keys, Jaro-Winkler, nicknames) runs once per distinct value or value pair, not once per row:
+names, cities and postcodes repeat a lot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import jellyfish
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from unidecode import unidecode
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of every record: `codes[i]` indexes `values`, -1 when record i has no value."""
+
+    codes: np.ndarray
+    values: list[str]
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.codes >= 0
+
+    def value(self, index: int) -> str | None:
+        code = int(self.codes[index])
+        return self.values[code] if code >= 0 else None
+
+    def counts(self) -> np.ndarray:
+        """How many records hold each distinct value."""
+        return np.bincount(self.codes[self.codes >= 0], minlength=len(self.values))
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array (a sort and a mask: numpy's hash-based `np.unique`
+    is several times slower on tens of millions of int64)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def missing_field(size: int) -> Field:
+    return Field(np.full(size, -1, dtype=np.int64), [])
+
+
+def factorize(array: pa.Array | pa.ChunkedArray) -> Field:
+    """Codes and distinct values of a column; nulls and blank strings are missing."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        array = pc.cast(array, pa.string())
+    array = pc.utf8_trim_whitespace(array)
+    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+    encoded = pc.dictionary_encode(array)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return Field(codes, encoded.dictionary.to_pylist())
+
+
+def derive(field: Field, function: Callable[[str], str | None]) -> Field:
+    """A new field computed from each distinct value of another (None or "" = missing)."""
+    derived = [function(value) or None for value in field.values]
+    distinct = sorted({value for value in derived if value})
+    position = {value: code for code, value in enumerate(distinct)}
+    mapping = np.array([position[v] if v else -1 for v in derived] + [-1], dtype=np.int64)
+    # codes of -1 index the trailing -1 of the mapping.
+    return Field(mapping[field.codes], distinct)
+
+
+def keep_where(field: Field, mask: np.ndarray) -> Field:
+    """The field with values only where mask is true (e.g. only valid e-mails are evidence)."""
+    return Field(np.where(mask, field.codes, -1), field.values)
+
+
+def combine(fields: list[Field]) -> np.ndarray:
+    """One compact code per distinct combination of values; -1 when any field is missing."""
+    size = len(fields[0].codes)
+    key = np.zeros(size, dtype=np.int64)
+    missing = np.zeros(size, dtype=bool)
+    for field in fields:
+        missing |= field.codes < 0
+        key = key * (len(field.values) + 1) + field.codes + 1
+        # Re-compact after each field so the product of cardinalities never overflows int64.
+        _, key = np.unique(key, return_inverse=True)
+        key = key.astype(np.int64)
+    return np.where(missing, -1, key)
+
+
+def _metaphone(value: str) -> str | None:
+    return jellyfish.metaphone(value.replace(" ", "")) or None
+
+
+def _street_key(value: str) -> str | None:
+    return " ".join(unidecode(value).lower().replace(",", " ").split()) or None
+
+
+def _flag(table: pa.Table, name: str) -> np.ndarray | None:
+    """True where a validity column is true; None when the table has no such column."""
+    if name not in table.column_names:
+        return None
+    column = table.column(name)
+    if not pa.types.is_boolean(column.type):
+        column = pc.equal(pc.utf8_lower(pc.cast(column, pa.string())), "true")
+    return pc.fill_null(column, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+# Validity flag guarding each identifier: an invalid e-mail, phone or date is no evidence at all
+# (it neither blocks, nor compares, nor conflicts).
+_VALIDITY = {
+    "email_key": "email_valid",
+    "phone": "phone_valid",
+    "birth_date": "birth_date_valid",
+    "siret": "siret_valid",
+    "siren": "siren_valid",
+    "vat": "vat_valid",
+}
+
+
+def record_fields(table: pa.Table, names: set[str]) -> dict[str, Field]:
+    """The fields the settings name, factorized, with blocking keys derived from staged columns.
+
+    Derived keys: `last_name_sound` (metaphone of the last name key), `first_name_initial`,
+    `last_name_initial`, and
+    `street_key` (accent-folded, lower-case street) when the staged table has none.
+    """
+    size = table.num_rows
+    fields: dict[str, Field] = {}
+
+    def staged(name: str) -> Field:
+        if name not in fields:
+            fields[name] = (
+                factorize(table.column(name)) if name in table.column_names else missing_field(size)
+            )
+        return fields[name]
+
+    derivations: Mapping[str, Callable[[], Field]] = {
+        "last_name_sound": lambda: derive(staged("last_name_key"), _metaphone),
+        "first_name_initial": lambda: derive(staged("first_name_key"), lambda v: v[:1]),
+        "last_name_initial": lambda: derive(staged("last_name_key"), lambda v: v[:1]),
+        "street_key": lambda: derive(staged("street"), _street_key),
+    }
+    result: dict[str, Field] = {}
+    for name in sorted(names):
+        derived = name not in table.column_names and name in derivations
+        field = derivations[name]() if derived else staged(name)
+        flag = _flag(table, _VALIDITY[name]) if name in _VALIDITY else None
+        result[name] = keep_where(field, flag) if flag is not None else field
+    return result
