@@ -9,7 +9,8 @@ a merge of two clusters is refused when it would
   a "marie" joined through a record without a first name), or
 * grow the cluster past the size guard.
 
-Deterministic links (a rule the user stated) skip the two evidence checks, not the size guard.
+Deterministic links (a rule the user stated) skip the two evidence checks, not the size guard; so does
+a link between two single records, whose own comparisons and vetoes already weighed their values.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def cluster(
         if size_a + size_b > max_cluster_size:
             report.refused_size += 1
             continue
-        if not forced[k]:
+        # Two single records: the link's own comparisons and vetoes already weighed their values.
+        if not forced[k] and size_a + size_b > 2:
             if conflicting(a, b):
                 report.refused_conflict += 1
                 continue

@@ -189,11 +189,17 @@ def _vetoes(settings: ResolutionSettings, levels: np.ndarray) -> np.ndarray:
     veto = np.full(len(levels), NO_VETO, dtype=np.int16)
     index = {c.field: position for position, c in enumerate(settings.comparisons)}
     for number, rule in reversed(list(enumerate(settings.vetoes))):
-        hit = np.ones(len(levels), dtype=bool)
-        for name, level_names in rule.conditions:
+
+        def reached(name: str, level_names: tuple[str, ...]) -> np.ndarray:
             comparison = settings.comparisons[index[name]]
             wanted = [k for k, level in enumerate(comparison.levels) if level.name in level_names]
-            hit &= np.isin(levels[:, index[name]], wanted)
+            return np.isin(levels[:, index[name]], wanted)
+
+        hit = np.ones(len(levels), dtype=bool)
+        for name, level_names in rule.conditions:
+            hit &= reached(name, level_names)
+        for name, level_names in rule.unless:
+            hit &= ~reached(name, level_names)
         veto[hit] = number  # reversed: the first veto listed wins
     return veto
 

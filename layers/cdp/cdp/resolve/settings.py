@@ -90,6 +90,8 @@ class Veto:
 
     name: str
     conditions: tuple[tuple[str, tuple[str, ...]], ...]
+    # A personal identifier that agrees lifts the veto (a corrected first name, a typo in a birth date).
+    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ def _levels(method: str, *mu: tuple[float, float]) -> tuple[Level, ...]:
     return tuple(Level(name, m, u) for name, (m, u) in zip(LEVELS_BY_METHOD[method], mu, strict=True))
 
 
+_SAME_CUSTOMER_NUMBER = (("customer_number", ("exact", "close")),)
+
 CONTACT_SETTINGS = ResolutionSettings(
     entity="contact",
     id_prefix="C",
@@ -197,15 +201,17 @@ CONTACT_SETTINGS = ResolutionSettings(
         DeterministicRule("same customer number in one source", ("source", "customer_number")),
     ),
     vetoes=(
-        Veto("different birth dates", (("birth_date", ("different",)),)),
+        Veto("different birth dates", (("birth_date", ("different",)),), unless=_SAME_CUSTOMER_NUMBER),
         # Relatives: a household, or a family mailbox, shares everything but the first name.
         Veto(
             "different first names at the same address",
             (("first_name_key", ("different",)), ("street_key", ("exact", "close"))),
+            unless=_SAME_CUSTOMER_NUMBER,
         ),
         Veto(
             "different first names with the same last name",
             (("first_name_key", ("different",)), ("last_name_key", ("exact", "close"))),
+            unless=_SAME_CUSTOMER_NUMBER,
         ),
     ),
     match_probability_threshold=0.95,
