@@ -70,6 +70,32 @@ def test_resolve_writes_an_xref_row_for_every_input_row(
     assert "3 records -> 2 customers" in capsys.readouterr().out
 
 
+def test_explain_replays_any_pair_of_a_resolve_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a resolved file
+    source = tmp_path / "contacts.parquet"
+    pq.write_table(pa.Table.from_pylist(ROWS), source)
+    out = tmp_path / "out"
+    assert main(["resolve", str(source), "--out", str(out)]) == 0
+    capsys.readouterr()
+    # When the two Marie records are explained
+    assert main(["explain", str(out), "crm:1", "web:a", "--json"]) == 0
+    explained = json.loads(capsys.readouterr().out)
+    # Then the waterfall adds up and says they are one customer
+    assert explained["accepted"] and explained["same_customer"]
+    assert explained["values"]["email_key"] == ["marie.dupont@orange.fr", "marie.dupont@orange.fr"]
+    total = explained["prior"] + sum(item["weight"] for item in explained["fields"])
+    assert total == pytest.approx(explained["total"], abs=0.01)
+    # And Marie and Jean, relatives at one postcode with one surname, are vetoed apart
+    assert main(["explain", str(out), "crm:1", "crm:2"]) == 0
+    printed = capsys.readouterr().out
+    assert "no link" in printed and "different birth dates" in printed
+    # And an unknown record is a one-line error
+    assert main(["explain", str(out), "crm:1", "crm:404"]) == 2
+    assert capsys.readouterr().err.strip() == "cdp explain: no record 'crm:404' in this output"
+
+
 def test_resolve_needs_source_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "contacts.csv"
     source.write_text("first_name,last_name\nMarie,Dupont\n", encoding="utf-8")
