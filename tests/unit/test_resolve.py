@@ -276,3 +276,38 @@ def test_untrained_prior_scales_with_the_number_of_records() -> None:
     small = resolve_records(_household_and_namesakes(10), CONTACT_SETTINGS)
     assert not small.model.trained
     assert small.model.prior_weight == pytest.approx(math.log2(1 / 29), abs=0.1)
+
+
+def test_an_agreeing_customer_number_lifts_vetoes() -> None:
+    # Given two records of one person across sources: a corrected first name, a birth date typo, but one
+    # customer number
+    base = {
+        "last_name_key": "hage",
+        "street": "1 sweet place",
+        "postcode": "3206",
+        "customer_number": "1799750",
+    }
+    table = _contacts(
+        [
+            {
+                **base,
+                "source": "a",
+                "source_id": "1",
+                "first_name_key": "sam",
+                "birth_date": date(1943, 1, 16),
+            },
+            {
+                **base,
+                "source": "b",
+                "source_id": "2",
+                "first_name_key": "dam",
+                "birth_date": date(1934, 6, 1),
+            },
+        ]
+    )
+    # When resolving
+    resolution = resolve_records(table, CONTACT_SETTINGS)
+    # Then the pair is identified, not vetoed, and the records are one person
+    explained = resolution.explanation(0)
+    assert explained.get("identified") and "veto" not in explained
+    assert resolution.entity_count == 1

@@ -57,7 +57,8 @@ def cluster(
         conflicts: per conflict field, codes per record (-1 missing).
         compatibles: fields whose distinct values in one cluster must be pairwise compatible.
         max_cluster_size: a merge that would exceed this many records is refused.
-        deterministic: per link, whether a deterministic rule made it (applied first, no evidence checks).
+        deterministic: per link, whether a deterministic rule or an agreeing personal identifier made it
+            (applied first, no evidence checks).
 
     Returns:
         The label of every record (the smallest record index of its cluster) and a report.

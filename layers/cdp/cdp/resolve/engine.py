@@ -42,6 +42,7 @@ class ScoredPairs:
     veto: np.ndarray
     accepted: np.ndarray
     names_swapped: np.ndarray
+    identified: np.ndarray
 
     def __len__(self) -> int:
         return len(self.left)
@@ -101,6 +102,8 @@ class Resolution:
         }
         if pairs.names_swapped[k]:
             explained["names_swapped"] = True
+        if pairs.identified[k]:
+            explained["identified"] = True
         if pairs.veto[k] != NO_VETO:
             explained["veto"] = self.settings.vetoes[int(pairs.veto[k])].name
         if pairs.rule[k] != SCORE:
@@ -185,22 +188,29 @@ def _score(
     return total
 
 
-def _vetoes(settings: ResolutionSettings, levels: np.ndarray) -> np.ndarray:
+def _reached(
+    settings: ResolutionSettings, levels: np.ndarray, conditions: tuple[tuple[str, tuple[str, ...]], ...]
+) -> np.ndarray:
+    """Pairs whose comparisons reach, for every (field, level names) condition, one of those levels."""
+    hit = np.ones(len(levels), dtype=bool)
+    for name, level_names in conditions:
+        c = next(k for k, comparison in enumerate(settings.comparisons) if comparison.field == name)
+        wanted = [k for k, level in enumerate(settings.comparisons[c].levels) if level.name in level_names]
+        hit &= np.isin(levels[:, c], wanted)
+    return hit
+
+
+def _identified(settings: ResolutionSettings, levels: np.ndarray) -> np.ndarray:
+    identified = np.zeros(len(levels), dtype=bool)
+    for condition in settings.identifying:
+        identified |= _reached(settings, levels, (condition,))
+    return identified
+
+
+def _vetoes(settings: ResolutionSettings, levels: np.ndarray, identified: np.ndarray) -> np.ndarray:
     veto = np.full(len(levels), NO_VETO, dtype=np.int16)
-    index = {c.field: position for position, c in enumerate(settings.comparisons)}
     for number, rule in reversed(list(enumerate(settings.vetoes))):
-
-        def reached(name: str, level_names: tuple[str, ...]) -> np.ndarray:
-            comparison = settings.comparisons[index[name]]
-            wanted = [k for k, level in enumerate(comparison.levels) if level.name in level_names]
-            return np.isin(levels[:, index[name]], wanted)
-
-        hit = np.ones(len(levels), dtype=bool)
-        for name, level_names in rule.conditions:
-            hit &= reached(name, level_names)
-        for name, level_names in rule.unless:
-            hit &= ~reached(name, level_names)
-        veto[hit] = number  # reversed: the first veto listed wins
+        veto[_reached(settings, levels, rule.conditions) & ~identified] = number  # the first listed wins
     return veto
 
 
@@ -277,11 +287,12 @@ def _scored_pairs(
     swapped: np.ndarray,
 ) -> ScoredPairs:
     match_weight = _score(settings, fields, model, left, levels)
-    veto = _vetoes(settings, levels)
+    identified = _identified(settings, levels)
+    veto = _vetoes(settings, levels, identified)
     rule = _deterministic(settings, fields, left, right)
     threshold = math.log2(settings.match_probability_threshold / (1 - settings.match_probability_threshold))
     accepted = (rule != SCORE) | ((veto == NO_VETO) & (match_weight >= threshold))
-    return ScoredPairs(left, right, levels, match_weight, rule, veto, accepted, swapped)
+    return ScoredPairs(left, right, levels, match_weight, rule, veto, accepted, swapped, identified)
 
 
 def resolve_records(table: pa.Table, settings: ResolutionSettings) -> Resolution:
@@ -313,7 +324,7 @@ def resolve_records(table: pa.Table, settings: ResolutionSettings) -> Resolution
         conflicts=[fields[name].codes for name in settings.conflict_fields],
         compatibles=_compatible_fields(settings, fields),
         max_cluster_size=settings.max_cluster_size,
-        deterministic=rule[accepted] != SCORE,
+        deterministic=(rule[accepted] != SCORE) | pairs.identified[accepted],
     )
     ids = _entity_ids(settings.id_prefix, table, labels) if size else []
     return Resolution(ids, pairs, model, blocking_report, cluster_report, settings, fields)

@@ -70,6 +70,7 @@ def _explanations(resolution: Resolution, keep: np.ndarray) -> pa.Array:
         ',"probability":',
         pc.cast(pa.array(np.round(pairs.match_probability[keep], 6)), pa.string()),
         _named(pairs.names_swapped[keep].astype(np.int64), ["", ',"names_swapped":true']),
+        _named(pairs.identified[keep].astype(np.int64), ["", ',"identified":true']),
         _named(pairs.veto[keep].astype(np.int64), veto_names),
         _named(pairs.rule[keep].astype(np.int64), rule_names),
         "}",

@@ -90,8 +90,6 @@ class Veto:
 
     name: str
     conditions: tuple[tuple[str, tuple[str, ...]], ...]
-    # A personal identifier that agrees lifts the veto (a corrected first name, a typo in a birth date).
-    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +97,9 @@ class ResolutionSettings:
     """Everything that defines a resolution run for one entity.
 
     Attributes:
+        identifying: comparison levels of a personal identifier; a pair reaching any of them is
+            identified: no veto applies (a corrected first name, a typo in a birth date) and clustering
+            does not second-guess its link, though the size guard still holds.
         match_probability_threshold: a scored pair is a link at or above this probability.
         expected_matches_per_record: prior used when the run is too small to estimate it.
         conflict_fields: two clusters holding different values of any of these are never merged.
@@ -119,6 +120,7 @@ class ResolutionSettings:
     comparisons: tuple[Comparison, ...]
     deterministic_rules: tuple[DeterministicRule, ...] = ()
     vetoes: tuple[Veto, ...] = ()
+    identifying: tuple[tuple[str, tuple[str, ...]], ...] = ()
     match_probability_threshold: float = 0.99
     expected_matches_per_record: float = 1.0
     max_block_size: int = 300
@@ -145,8 +147,6 @@ class ResolutionSettings:
 def _levels(method: str, *mu: tuple[float, float]) -> tuple[Level, ...]:
     return tuple(Level(name, m, u) for name, (m, u) in zip(LEVELS_BY_METHOD[method], mu, strict=True))
 
-
-_SAME_CUSTOMER_NUMBER = (("customer_number", ("exact", "close")),)
 
 CONTACT_SETTINGS = ResolutionSettings(
     entity="contact",
@@ -201,20 +201,19 @@ CONTACT_SETTINGS = ResolutionSettings(
         DeterministicRule("same customer number in one source", ("source", "customer_number")),
     ),
     vetoes=(
-        Veto("different birth dates", (("birth_date", ("different",)),), unless=_SAME_CUSTOMER_NUMBER),
+        Veto("different birth dates", (("birth_date", ("different",)),)),
         # Relatives: a household, or a family mailbox, shares everything but the first name.
         Veto(
             "different first names at the same address",
             (("first_name_key", ("different",)), ("street_key", ("exact", "close"))),
-            unless=_SAME_CUSTOMER_NUMBER,
         ),
         Veto(
             "different first names with the same last name",
             (("first_name_key", ("different",)), ("last_name_key", ("exact", "close"))),
-            unless=_SAME_CUSTOMER_NUMBER,
         ),
     ),
     match_probability_threshold=0.95,
+    identifying=(("customer_number", ("exact", "close")),),
     conflict_fields=("birth_date",),
     compatible_fields=("first_name_key",),
     derived_from=(
