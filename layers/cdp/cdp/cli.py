@@ -311,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         "resolve", help="resolve a CSV/Parquet file of contacts with canonical columns"
     )
     resolve.add_argument("input")
-    resolve.add_argument("--out", required=True, help="folder for xref, links, records (Parquet), model.json and summary.json")
+    resolve.add_argument(
+        "--out", required=True, help="folder for xref, links, records (Parquet), model.json and summary.json"
+    )
     resolve.add_argument("--country", default="FR", help="default country of phone numbers and addresses")
     resolve.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], default="DMY")
     resolve.set_defaults(run=_resolve)
