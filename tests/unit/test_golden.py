@@ -64,8 +64,10 @@ def test_golden_record_keeps_address_together_and_lineage() -> None:
             city=None,
             email="m2@x.fr",
             email_valid=True,
-            phone=None,
-            phone_valid=None,
+            phone="+33143000000",
+            phone_valid=True,
+            mobile="+33699999999",
+            mobile_valid=True,
         ),
     ]
     golden = build_golden(records, CONTACT_RULES)
@@ -76,6 +78,8 @@ def test_golden_record_keeps_address_together_and_lineage() -> None:
         None,
     )  # most recent address
     assert golden["emails"] == ["m@x.fr", "m2@x.fr"] and golden["email"] == "m@x.fr"
+    # The best phone first, then every other valid number, the mobile given beside a landline too
+    assert golden["phones"] == ["+33612345678", "+33143000000", "+33699999999"]
     assert golden["sources"] == ["crm", "web"] and golden["record_count"] == 2
     lineage = {item["attribute"]: item for item in golden["lineage"]}
     assert lineage["first_name"] == {

@@ -35,6 +35,8 @@ class AttributeRule:
         group: attributes of one group (e.g. an address) are all taken from the record that wins
             the group's first attribute, so a street never pairs with another record's city.
         collect: also keep every distinct value, in a list column of this name.
+        collect_also: other (field, validity flag) pairs whose valid values join that list (a
+            contact's mobile joins its phones even when another number is the best one).
     """
 
     attribute: str
@@ -43,6 +45,7 @@ class AttributeRule:
     valid_field: str | None = None
     group: str | None = None
     collect: str | None = None
+    collect_also: tuple[tuple[str, str], ...] = ()
 
 
 CONTACT_RULES: tuple[AttributeRule, ...] = (
@@ -50,7 +53,13 @@ CONTACT_RULES: tuple[AttributeRule, ...] = (
     AttributeRule("first_name", ("trust", "frequent", "complete", "recent")),
     AttributeRule("last_name", ("trust", "frequent", "complete", "recent")),
     AttributeRule("email", ("valid", "trust", "recent"), valid_field="email_valid", collect="emails"),
-    AttributeRule("phone", ("valid", "trust", "recent"), valid_field="phone_valid", collect="phones"),
+    AttributeRule(
+        "phone",
+        ("valid", "trust", "recent"),
+        valid_field="phone_valid",
+        collect="phones",
+        collect_also=(("mobile", "mobile_valid"),),
+    ),
     AttributeRule("street", ("recent", "trust"), group="address"),
     AttributeRule("postcode", ("recent", "trust"), group="address"),
     AttributeRule("city", ("recent", "trust"), group="address"),
@@ -157,10 +166,15 @@ def build_golden(records: Sequence[Mapping[str, Any]], rules: Sequence[Attribute
                 }
             )
         if rule.collect:
-            pool = [r for r in records if r.get(field)]
-            if rule.valid_field:
-                pool = [r for r in pool if r.get(rule.valid_field)]
-            values = sorted({str(r[field]) for r in pool})
+            sources = ((field, rule.valid_field), *rule.collect_also)
+            values = sorted(
+                {
+                    str(r[name])
+                    for name, valid in sources
+                    for r in records
+                    if r.get(name) and (valid is None or r.get(valid))
+                }
+            )
             primary = golden[rule.attribute]
             golden[rule.collect] = ([primary] if primary in values else []) + [
                 v for v in values if v != primary
