@@ -129,6 +129,7 @@ CONTACT_FIELDS_SCHEMA = pa.schema(
         ("phone_raw", _S),
         ("phone_valid", _B),
         ("phone_type", _S),
+        ("phone_source", _S),  # "phone" or "mobile": the field the matching number came from
         # The mobile column as given, kept even when the main phone is the one used.
         ("mobile", _S),
         ("mobile_raw", _S),

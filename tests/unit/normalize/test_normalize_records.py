@@ -75,11 +75,12 @@ def test_messy_contact() -> None:
         False,
     )
     assert out["email_suggestion"] is None
-    # The main phone is garbage: the mobile is used, with its own raw value.
-    assert (out["phone"], out["phone_raw"], out["phone_valid"], out["phone_type"]) == (
+    # The main phone is garbage: the mobile is used for matching, the garbage is kept as given.
+    assert (out["phone"], out["phone_raw"], out["phone_valid"], out["phone_type"], out["phone_source"]) == (
         "+33612345678",
-        "06 12 34 56 78",
+        MESSY_CONTACT["phone"],
         True,
+        "mobile",
         "mobile",
     )
     assert (out["mobile"], out["mobile_raw"], out["mobile_valid"]) == ("+33612345678", "06 12 34 56 78", True)
@@ -222,22 +223,42 @@ def test_birth_date_plausibility(birth_date: str, valid: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("record", "phone", "phone_raw", "valid"),
+    ("record", "phone", "phone_raw", "valid", "source"),
     [
-        ({"phone": "06 12 34 56 78", "mobile": "07 81 23 45 67"}, "+33612345678", "06 12 34 56 78", True),
-        ({"phone": "N/A", "mobile": "07 81 23 45 67"}, "+33781234567", "07 81 23 45 67", True),
-        ({"mobile": "07 81 23 45 67"}, "+33781234567", "07 81 23 45 67", True),
-        ({"phone": "123", "mobile": "456"}, None, "123", False),  # both invalid: the main one is kept
-        ({"phone": "", "mobile": "456"}, None, "456", False),
-        ({"phone": "0470 12 34 56", "country": "Belgique"}, "+32470123456", "0470 12 34 56", True),
-        ({"phone": "0470 12 34 56", "country": "BE"}, "+32470123456", "0470 12 34 56", True),
-        ({"phone": "079 123 45 67", "country": "Suisse"}, "+41791234567", "079 123 45 67", True),
-        ({"phone": "06 12 34 56 78", "country": "Narnia"}, "+33612345678", "06 12 34 56 78", True),
+        (
+            {"phone": "06 12 34 56 78", "mobile": "07 81 23 45 67"},
+            "+33612345678",
+            "06 12 34 56 78",
+            True,
+            "phone",
+        ),
+        # The mobile stands in for an unusable main phone, whose raw text is still kept.
+        ({"phone": "N/A", "mobile": "07 81 23 45 67"}, "+33781234567", "N/A", True, "mobile"),
+        ({"mobile": "07 81 23 45 67"}, "+33781234567", None, True, "mobile"),
+        (
+            {"phone": "123", "mobile": "456"},
+            None,
+            "123",
+            False,
+            "phone",
+        ),  # both invalid: the main one is kept
+        ({"phone": "", "mobile": "456"}, None, "", False, "mobile"),
+        ({"phone": "0470 12 34 56", "country": "Belgique"}, "+32470123456", "0470 12 34 56", True, "phone"),
+        ({"phone": "0470 12 34 56", "country": "BE"}, "+32470123456", "0470 12 34 56", True, "phone"),
+        ({"phone": "079 123 45 67", "country": "Suisse"}, "+41791234567", "079 123 45 67", True, "phone"),
+        ({"phone": "06 12 34 56 78", "country": "Narnia"}, "+33612345678", "06 12 34 56 78", True, "phone"),
     ],
 )
-def test_phone_choice_and_region(record: dict, phone: str | None, phone_raw: str, valid: bool) -> None:
+def test_phone_choice_and_region(
+    record: dict, phone: str | None, phone_raw: str | None, valid: bool, source: str
+) -> None:
     out = normalize_contact(record)
-    assert (out["phone"], out["phone_raw"], out["phone_valid"]) == (phone, phone_raw, valid)
+    assert (out["phone"], out["phone_raw"], out["phone_valid"], out["phone_source"]) == (
+        phone,
+        phone_raw,
+        valid,
+        source,
+    )
 
 
 @pytest.mark.parametrize(

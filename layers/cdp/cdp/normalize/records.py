@@ -9,7 +9,8 @@ Conventions for every entity:
   invalid, True when valid, so data-quality metrics can tell "absent" from "wrong". A column that can be
   filled from another field (``phone`` from ``mobile``, ``siren`` from the SIRET or VAT number, a
   civility typed in a name column, an account's ``web_domain`` from its e-mail) is valid whenever it
-  holds a value, so the flag always describes the value next to it;
+  holds a value, so the flag always describes the value next to it; ``phone_source`` says which field
+  the contact's ``phone`` came from, while ``phone_raw`` always keeps the phone field as given;
 * ``*_key`` columns are accent-folded, lowercase forms for matching (``street_key``, ``city_key``...).
 """
 
@@ -216,8 +217,9 @@ def normalize_contact(
 
     Returns:
         A dict with exactly the CONTACT_FIELDS_SCHEMA keys. ``phone`` is the number to match on: the
-        main phone, else the mobile when the main phone is missing or invalid (``phone_raw`` is then the
-        mobile's raw value); ``mobile*`` always describe the mobile field as given. When names were
+        main phone, else the mobile when the main phone is missing or invalid (``phone_source`` says
+        which; ``phone_raw`` is always the phone field as given); ``mobile*`` always describe the mobile
+        field as given. When names were
         split from ``full_name``, ``first_name_raw``/``last_name_raw`` hold the raw full name. The SIREN
         comes from the siren field, else from a valid SIRET, else from a valid French VAT number.
     """
@@ -277,11 +279,12 @@ def normalize_contact(
         out["email_is_role"] = email.is_role if email.valid else None
         out["email_suggestion"] = email.suggestion
         out["web_domain"] = _email_domain(email)
+    out["phone_raw"] = phone_raw
     if phone.raw is not None:
         out["phone"] = phone.value
-        out["phone_raw"] = phone.raw
         out["phone_valid"] = phone.valid if phone.raw != "" and not phone.raw.isspace() else None
         out["phone_type"] = phone.type
+        out["phone_source"] = "phone" if phone is main_phone else "mobile"
     if mobile_raw is not None:
         out["mobile"] = mobile.value
         out["mobile_raw"] = mobile_raw
