@@ -23,10 +23,6 @@ class Field:
     codes: np.ndarray
     values: list[str]
 
-    @property
-    def present(self) -> np.ndarray:
-        return self.codes >= 0
-
     def value(self, index: int) -> str | None:
         code = int(self.codes[index])
         return self.values[code] if code >= 0 else None

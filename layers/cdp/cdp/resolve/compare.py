@@ -7,15 +7,13 @@ in parallel), nicknames and date rules run once per distinct pair of values.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
 from cdp.resolve.columns import Field
 from cdp.resolve.nicknames import is_alias
-from cdp.resolve.settings import Comparison, Level
+from cdp.resolve.settings import Comparison
 
 MISSING = -1
 
@@ -128,11 +126,6 @@ def swapped_pairs(
     other = cpdist(a_last.tolist(), b_first.tolist(), scorer=JaroWinkler.normalized_similarity, workers=-1)
     swapped[check] = (one >= threshold) & (other >= threshold)
     return swapped
-
-
-def level_weight(level: Level) -> float:
-    """Fellegi-Sunter match weight of a level: log2(m / u)."""
-    return math.log2(level.m / level.u)
 
 
 def probability(total_weight: float | np.ndarray) -> float | np.ndarray:
