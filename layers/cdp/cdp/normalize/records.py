@@ -122,6 +122,11 @@ def _identifier(value: str | None) -> str | None:
     return s
 
 
+def _checked(valid: bool, raw: str) -> bool | None:
+    """A normalizer's own validity verdict, or None when the source value was blank (absent)."""
+    return valid if _present(raw) else None
+
+
 def _valid(value: object, raw: str | None) -> bool | None:
     """Validity flag of a normalized value: True when set, False when a source value gave nothing."""
     if value is not None:
@@ -274,7 +279,7 @@ def normalize_contact(
     if email_raw is not None:
         out["email"] = email.value
         out["email_raw"] = email_raw
-        out["email_valid"] = email.valid if email_raw != "" and not email_raw.isspace() else None
+        out["email_valid"] = _checked(email.valid, email_raw)
         out["email_key"] = email.key
         out["email_is_role"] = email.is_role if email.valid else None
         out["email_suggestion"] = email.suggestion
@@ -282,13 +287,13 @@ def normalize_contact(
     out["phone_raw"] = phone_raw
     if phone.raw is not None:
         out["phone"] = phone.value
-        out["phone_valid"] = phone.valid if phone.raw != "" and not phone.raw.isspace() else None
+        out["phone_valid"] = _checked(phone.valid, phone.raw)
         out["phone_type"] = phone.type
         out["phone_source"] = "phone" if phone is main_phone else "mobile"
     if mobile_raw is not None:
         out["mobile"] = mobile.value
         out["mobile_raw"] = mobile_raw
-        out["mobile_valid"] = mobile.valid if mobile_raw != "" and not mobile_raw.isspace() else None
+        out["mobile_valid"] = _checked(mobile.valid, mobile_raw)
     if street_raw is not None:
         out["street"] = street.value
         out["street_raw"] = street_raw
@@ -320,7 +325,7 @@ def normalize_contact(
     if siret_raw is not None:
         out["siret"] = siret.value
         out["siret_raw"] = siret_raw
-        out["siret_valid"] = siret.valid if siret_raw != "" and not siret_raw.isspace() else None
+        out["siret_valid"] = _checked(siret.valid, siret_raw)
     out["siren"] = siren
     out["siren_raw"] = siren_raw
     out["siren_valid"] = _valid(siren, siren_raw)

@@ -32,11 +32,28 @@ class Field:
         return np.bincount(self.codes[self.codes >= 0], minlength=len(self.values))
 
 
-def distinct_sorted(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values of an integer array (a sort and a mask: numpy's hash-based `np.unique`
-    is several times slower on tens of millions of int64)."""
+def distinct_with_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of an integer array and how often each occurs (a sort and a mask:
+    numpy's hash-based `np.unique` is several times slower on tens of millions of int64)."""
     ordered = np.sort(values)
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else ordered
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)]).astype(np.int64)
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array."""
+    return distinct_with_counts(values)[0]
+
+
+def agree(
+    fields: Mapping[str, Field], names: tuple[str, ...], left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Pairs (left[k], right[k]) whose records hold the same value on every named field."""
+    agreeing = np.ones(len(left), dtype=bool)
+    for name in names:
+        codes = fields[name].codes
+        agreeing &= (codes[left] >= 0) & (codes[left] == codes[right])
+    return agreeing
 
 
 def missing_field(size: int) -> Field:

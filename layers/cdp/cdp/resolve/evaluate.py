@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cdp.resolve.columns import distinct_with_counts
+
 Codes = npt.NDArray[np.int64]
 
 LARGEST_CLUSTERS_SHOWN = 10
@@ -110,19 +112,11 @@ def _factorize(labels: Sequence[Hashable]) -> Codes:
     )
 
 
-def _distinct_counts(values: Codes) -> tuple[Codes, Codes]:
-    """The distinct values, sorted, and how many times each occurs."""
-    # A sort by hand: numpy 2.4 np.unique without return_* hashes, ~50x slower on millions of keys.
-    ordered = np.sort(values)
-    starts = np.flatnonzero(np.diff(ordered, prepend=ordered[:1] - 1)) if len(ordered) else ordered
-    return ordered[starts], np.diff(starts, append=len(ordered)).astype(np.int64)
-
-
 def _contingency(truth: Codes, predicted: Codes) -> _Contingency:
     if len(truth) != len(predicted):
         raise ValueError(f"{len(truth)} truth labels but {len(predicted)} predicted labels")
     predicted_count = int(predicted.max()) + 1 if len(predicted) else 0
-    cells, cell_sizes = _distinct_counts(truth * predicted_count + predicted)
+    cells, cell_sizes = distinct_with_counts(truth * predicted_count + predicted)
     return _Contingency(
         truth_sizes=np.bincount(truth).astype(np.int64),
         predicted_sizes=np.bincount(predicted).astype(np.int64),
@@ -175,7 +169,7 @@ def _link_scores(truth: Codes, links: Iterable[tuple[int, int]]) -> Scores:
     if pairs.size and (pairs.min() < 0 or pairs.max() >= records):
         raise ValueError(f"a link refers to a record outside 0..{records - 1}")
     low, high = pairs.min(axis=1), pairs.max(axis=1)
-    distinct, _ = _distinct_counts((low * records + high)[low != high])
+    distinct, _ = distinct_with_counts((low * records + high)[low != high])
     low, high = distinct // max(records, 1), distinct % max(records, 1)
     true_positives = int(np.count_nonzero(truth[low] == truth[high]))
     return _pair_scores(true_positives, len(distinct), _pairs(np.bincount(truth).astype(np.int64)))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from cdp.model import LINKS_SCHEMA
-from cdp.resolve.engine import Resolution
+from cdp.resolve.engine import Resolution, named
 
 # A rejected pair is worth keeping when it came within this many bits of the threshold: the near misses
 # a data steward reviews. Further ones are dropped (at a million records they are millions).
@@ -25,59 +23,6 @@ def kept_pairs(resolution: Resolution, near_miss_bits: float | None = NEAR_MISS_
     threshold = resolution.settings.match_probability_threshold
     floor = np.log2(threshold / (1 - threshold)) - near_miss_bits
     return np.flatnonzero(pairs.accepted | (pairs.match_weight >= floor))
-
-
-def _text(values: np.ndarray) -> pa.Array:
-    """Numbers rounded to 3 decimals as JSON number text (Arrow formats them in C++)."""
-    return pc.cast(pa.array(np.round(values, 3) + 0.0), pa.string())
-
-
-def _named(codes: np.ndarray, names: list[str]) -> pa.Array:
-    """names[code] per element; the extra last name is taken for code -1."""
-    return pa.array(names, pa.string()).take(pa.array(np.where(codes < 0, len(names) - 1, codes)))
-
-
-def explanations(resolution: Resolution, keep: np.ndarray, chunk: int = 500_000) -> pa.ChunkedArray:
-    """The explanation of each kept pair as JSON text (in chunks: one Arrow string array holds 2 GB)."""
-    return pa.chunked_array(
-        [_explanations(resolution, keep[start : start + chunk]) for start in range(0, len(keep), chunk)],
-        pa.string(),
-    )
-
-
-def _explanations(resolution: Resolution, keep: np.ndarray) -> pa.Array:
-    """The explanation of each kept pair as JSON text, built column-wise: the same content as
-    `Resolution.explanation(k)`, for millions of links in seconds."""
-    pairs, settings = resolution.pairs, resolution.settings
-    weights = resolution.weight_matrix(keep)
-    pieces: list[pa.Array | str] = []
-    for c, comparison in enumerate(settings.comparisons):
-        level_names = [f'"{level.name}"' for level in comparison.levels] + ['"missing"']
-        pieces += [
-            ("," if c else "") + f'{{"field":"{comparison.field}","level":',
-            _named(pairs.levels[keep, c].astype(np.int64), level_names),
-            ',"weight":',
-            _text(weights[:, c]),
-            "}",
-        ]
-    veto_names = [f',"veto":{json.dumps(v.name)}' for v in settings.vetoes] + [""]
-    rule_names = [f',"rule":{json.dumps(r.name)}' for r in settings.deterministic_rules] + [""]
-    pieces = [
-        f'{{"prior":{round(resolution.model.prior_weight, 3)},"fields":[',
-        *pieces,
-        '],"total":',
-        _text(pairs.match_weight[keep]),
-        ',"probability":',
-        pc.cast(pa.array(np.round(pairs.match_probability[keep], 6)), pa.string()),
-        _named(pairs.names_swapped[keep].astype(np.int64), ["", ',"names_swapped":true']),
-        _named(pairs.identified[keep].astype(np.int64), ["", ',"identified":true']),
-        _named(pairs.veto[keep].astype(np.int64), veto_names),
-        _named(pairs.rule[keep].astype(np.int64), rule_names),
-        "}",
-    ]
-    size = len(keep)
-    arrays = [pa.array([p] * size, pa.string()) if isinstance(p, str) else p for p in pieces]
-    return pc.binary_join_element_wise(*arrays, "")
 
 
 def links_table(
@@ -100,12 +45,12 @@ def links_table(
         "right_source_id": ids.take(right),
         "match_weight": pa.array(np.round(pairs.match_weight[keep], 4)),
         "match_probability": pa.array(np.round(pairs.match_probability[keep], 6)),
-        "rule": _named(
+        "rule": named(
             pairs.rule[keep].astype(np.int64),
             [r.name for r in resolution.settings.deterministic_rules] + ["score"],
         ),
         "accepted": pa.array(pairs.accepted[keep]),
-        "explanation": explanations(resolution, keep),
+        "explanation": resolution.explanations(keep),
         "run_id": pa.array([run_id] * len(keep), pa.string()),
     }
     return pa.table(columns).select(LINKS_SCHEMA.names).cast(LINKS_SCHEMA)

@@ -136,8 +136,11 @@ class ResolutionSettings:
     tf_minimum_frequency: float = 1e-4
     tf_minimum_records: int = 1_000
 
+    def comparison_index(self, field: str) -> int:
+        return next(k for k, c in enumerate(self.comparisons) if c.field == field)
+
     def comparison(self, field: str) -> Comparison:
-        return next(c for c in self.comparisons if c.field == field)
+        return self.comparisons[self.comparison_index(field)]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, saved with the run's output so the run can be explained later."""

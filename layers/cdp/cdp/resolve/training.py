@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from cdp.resolve.columns import Field
+from cdp.resolve.columns import Field, agree
 from cdp.resolve.compare import MISSING, comparison_levels
 from cdp.resolve.settings import ResolutionSettings
 
@@ -203,15 +203,12 @@ def estimate_m_and_prior(
     size = len(next(iter(fields.values())).codes)
     estimates: list[list[np.ndarray]] = [[] for _ in settings.comparisons]
     for rule in settings.blocking_rules:
-        agree = np.ones(len(left), dtype=bool)
-        for name in rule.fields:
-            codes = fields[name].codes
-            agree &= (codes[left] >= 0) & (codes[left] == codes[right])
+        blocked_pairs = agree(fields, rule.fields, left, right)
         blocked = {_field_stands_for(settings, name) for name in rule.fields}
         usable = [c for c, comparison in enumerate(settings.comparisons) if comparison.field not in blocked]
-        if agree.sum() < settings.min_pairs_to_train // 10 or not usable:
+        if blocked_pairs.sum() < settings.min_pairs_to_train // 10 or not usable:
             continue
-        patterns, counts = distinct_patterns(levels[np.ix_(agree, usable)])
+        patterns, counts = distinct_patterns(levels[np.ix_(blocked_pairs, usable)])
         m, _, iterations = em_with_fixed_u(
             patterns,
             counts,

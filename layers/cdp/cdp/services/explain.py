@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -22,7 +23,7 @@ class ExplainError(ValueError):
     """The output folder or a record reference cannot be used; the message says why."""
 
 
-def _find(records: Any, reference: str) -> int:
+def _find(records: pa.Table, reference: str) -> int:
     """Row of a record given as `source:source_id`, or as a source_id unique across sources."""
     source, _, source_id = reference.rpartition(":")
     matches = pc.equal(records.column("source_id"), source_id)
