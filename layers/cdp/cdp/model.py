@@ -291,6 +291,18 @@ QUARANTINE_SCHEMA = pa.schema(
 
 _LINEAGE_ITEM = pa.struct([("attribute", _S), ("value", _S), ("source", _S), ("source_id", _S), ("rule", _S)])
 
+# One consent statement that reached a golden contact (see cdp.golden.consent).
+CONSENT_ITEM = pa.struct(
+    [
+        ("channel", _S),
+        ("purpose", _S),
+        ("granted", _B),
+        ("occurred_at", pa.timestamp("us", tz="UTC")),
+        ("source", _S),
+        ("source_id", _S),
+    ]
+)
+
 GOLDEN_CONTACT_SCHEMA = pa.schema(
     [
         ("customer_id", _S),
@@ -310,6 +322,7 @@ GOLDEN_CONTACT_SCHEMA = pa.schema(
         ("siret", _S),
         ("account_id", _S),
         ("email_opt_in", _B),
+        ("consents", pa.list_(CONSENT_ITEM)),
         ("sources", pa.list_(_S)),
         ("record_count", pa.int32()),
         ("last_updated_at", pa.timestamp("us", tz="UTC")),

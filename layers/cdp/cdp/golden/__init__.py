@@ -1,5 +1,6 @@
 """Golden records: survivorship with lineage, contact-account links, customer metrics."""
 
+from cdp.golden.consent import permits
 from cdp.golden.metrics import customer_metrics
 from cdp.golden.survivorship import (
     ACCOUNT_RULES,
@@ -18,4 +19,5 @@ __all__ = [
     "choose",
     "customer_metrics",
     "link_contacts_to_accounts",
+    "permits",
 ]
