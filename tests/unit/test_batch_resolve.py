@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from cdp.cli import main
 from cdp.ingest import open_table
-from cdp.model import CONTACT_FIELDS_SCHEMA, Entity, staging_schema
+from cdp.model import Entity, staging_schema
 from cdp.normalize import normalize_contact
-from cdp.services.batch_normalize import InputError, _columns, stage_contacts
+from cdp.services.batch_normalize import InputError, stage_contacts
 
 ROWS = [
     {
@@ -173,14 +173,6 @@ def test_a_file_without_rows_gives_an_empty_staging_table(tmp_path: Path) -> Non
     path = _csv(tmp_path, 0)
     staged = _stage(path, workers=2)
     assert staged.num_rows == 0 and staged.schema == staging_schema(Entity.CONTACT)
-
-
-def test_columns_do_not_depend_on_the_key_order_of_normalized_rows() -> None:
-    rows = [normalize_contact({"email": "a@b.fr", "phone": "0612345678"}), normalize_contact({})]
-    reordered = [dict(reversed(row.items())) for row in rows]
-    expected = pa.Table.from_pylist(rows, schema=CONTACT_FIELDS_SCHEMA)
-    for given in (rows, reordered):
-        assert pa.Table.from_arrays(_columns(given), schema=CONTACT_FIELDS_SCHEMA).equals(expected)
 
 
 def test_workers_must_be_positive(tmp_path: Path) -> None:

@@ -21,26 +21,19 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import phonenumbers
 
 from cdp.model import CONTACT_FIELDS_SCHEMA, Entity
 from cdp.normalize._text import CACHE_FEW, CACHE_REPEATED, clean, is_null_text
 from cdp.normalize.address import (
-    City,
-    Country,
-    Postcode,
-    Street,
     normalize_city,
     normalize_country,
     normalize_postcode,
     normalize_street,
 )
 from cdp.normalize.company import (
-    CompanyName,
-    Siret,
-    Vat,
     normalize_company_name,
     normalize_siren,
     normalize_siret,
@@ -68,7 +61,7 @@ RawRecord = Mapping[str, Any]
 _MAX_AGE_DAYS = 130 * 366
 
 
-def _coerce(value: object) -> str | None:
+def coerce_text(value: object) -> str | None:
     """Text form of a non-string source value (numbers from Parquet or spreadsheets, dates, bytes)."""
     if value is None:
         return None
@@ -98,7 +91,7 @@ def _reader(raw: RawRecord | None) -> Callable[[str], str | None]:
             return raw.get  # type: ignore[union-attr]
     try:
         items = list(raw.items())  # type: ignore[union-attr]
-        return {str(k): v if v is None or v.__class__ is str else _coerce(v) for k, v in items}.get
+        return {str(k): v if v is None or v.__class__ is str else coerce_text(v) for k, v in items}.get
     except Exception:  # noqa: BLE001 - not a mapping: read as empty rather than fail a whole file
         return _EMPTY.get
 
@@ -195,17 +188,216 @@ def _siren_from_vat(vat: str | None) -> str | None:
 
 
 # Results for absent fields (no call, no cache lookup: most sources fill only some columns).
-_NO_VAT = Vat(None, None, False)
-_NO_COUNTRY = Country(None, None, False)
-_NO_EMAIL = Email(None, None, False)
-_NO_STREET = Street(None, None)
-_NO_POSTCODE = Postcode(None, None, False)
-_NO_CITY = City(None, None)
-_NO_COMPANY = CompanyName(None, None)
-_NO_SIRET = Siret(None, None, False)
 _NO_PHONE = Phone(None, None, False)
-_CONTACT_TEMPLATE: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS_SCHEMA.names)
-_CONTACT_TEMPLATE["names_swapped"] = False
+
+
+class ContactContext(NamedTuple):
+    """What every contact block reads besides its fields: the default country code and date order."""
+
+    default_country: str
+    day_first: bool
+
+
+class ContactBlock(NamedTuple):
+    """One step of contact normalization: some input fields in, some columns out.
+
+    An input named ``=column`` is an earlier block's output (the country's region feeds the phones and
+    the postcode); any other input is a raw canonical field. Outputs starting with ``_`` are internal.
+    ``compute`` takes the inputs then the context and returns the outputs in order. The row-wise
+    :func:`normalize_contact` and the columnar :func:`cdp.normalize.batch.normalize_contact_columns` run
+    the same blocks, so the two cannot disagree.
+    """
+
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    compute: Callable[..., tuple[Any, ...]]
+
+
+def _country_block(raw: str | None, context: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None, context.default_country
+    country = normalize_country(raw)
+    return country.value, raw, _valid(country.value, raw), country.value or context.default_country
+
+
+def _name_block(
+    first: str | None, last: str | None, full: str | None, civility_raw: str | None, _: ContactContext
+) -> tuple[Any, ...]:
+    name = normalize_person_name(first, last, full, civility_raw)
+    return (
+        name.civility,
+        civility_raw,
+        _valid(name.civility, civility_raw),
+        name.first_name,
+        name.first_name_raw,
+        _valid(name.first_name, name.first_name_raw),
+        name.first_name_key,
+        name.last_name,
+        name.last_name_raw,
+        _valid(name.last_name, name.last_name_raw),
+        name.last_name_key,
+        name.swapped,
+    )
+
+
+def _email_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None, None, None, None, None
+    email = normalize_email(raw)
+    return (
+        email.value,
+        raw,
+        _checked(email.valid, raw),
+        email.key,
+        email.is_role if email.valid else None,
+        email.suggestion,
+        _email_domain(email),
+    )
+
+
+def _phone_block(
+    phone_raw: str | None, mobile_raw: str | None, region: str, context: ContactContext
+) -> tuple[Any, ...]:
+    phone_region = _phone_region(region, context.default_country)
+    main_phone = _NO_PHONE if phone_raw is None else normalize_phone(phone_raw, phone_region)
+    mobile = _NO_PHONE if mobile_raw is None else normalize_phone(mobile_raw, phone_region)
+    phone = _best_phone(main_phone, mobile)
+    if phone.raw is None:
+        best: tuple[Any, ...] = (None, phone_raw, None, None, None)
+    else:
+        source = "phone" if phone is main_phone else "mobile"
+        best = (phone.value, phone_raw, _checked(phone.valid, phone.raw), phone.type, source)
+    if mobile_raw is None:
+        return (*best, None, None, None)
+    return (*best, mobile.value, mobile_raw, _checked(mobile.valid, mobile_raw))
+
+
+def _street_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None, None
+    street = normalize_street(raw)
+    return street.value, raw, _valid(street.value, raw), street.key
+
+
+def _postcode_block(raw: str | None, region: str, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None
+    postcode = normalize_postcode(raw, region)
+    return postcode.value, raw, _valid(postcode.value, raw)
+
+
+def _city_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None, None
+    city = normalize_city(raw)
+    return city.value, raw, _valid(city.value, raw), city.key
+
+
+def _birth_block(raw: str | None, context: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None
+    birth, valid = _birth_date(raw, context.day_first)
+    return birth, raw, valid
+
+
+def _company_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None, None, None
+    company = normalize_company_name(raw)
+    return company.value, raw, _valid(company.value, raw), company.key, company.legal_form
+
+
+def _siret_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None, None
+    siret = normalize_siret(raw)
+    return siret.value, raw, _checked(siret.valid, raw), siret.siren
+
+
+def _vat_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None
+    vat = normalize_vat(raw)
+    return vat.value, raw, _valid(vat.value, raw)
+
+
+def _siren_block(
+    raw: str | None, siret_siren: str | None, vat: str | None, _: ContactContext
+) -> tuple[Any, ...]:
+    siren = None if raw is None else normalize_siren(raw).value
+    siren = siren or siret_siren or _siren_from_vat(vat)
+    return siren, raw, _valid(siren, raw)
+
+
+def _identifier_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    return (_identifier(raw),)
+
+
+def _opt_in_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None
+    opt_in = normalize_bool(raw)
+    return opt_in, raw, _valid(opt_in, raw)
+
+
+def _updated_block(raw: str | None, context: ContactContext) -> tuple[Any, ...]:
+    if raw is None:
+        return None, None, None
+    updated_at = cached_datetime(raw, context.day_first)
+    return updated_at, raw, _valid(updated_at, raw)
+
+
+def _columns(prefix: str, *suffixes: str) -> tuple[str, ...]:
+    return tuple(prefix + suffix for suffix in suffixes)
+
+
+CONTACT_BLOCKS: tuple[ContactBlock, ...] = (
+    ContactBlock(("country",), (*_columns("country", "", "_raw", "_valid"), "_region"), _country_block),
+    ContactBlock(
+        ("first_name", "last_name", "full_name", "civility"),
+        (
+            *_columns("civility", "", "_raw", "_valid"),
+            *_columns("first_name", "", "_raw", "_valid", "_key"),
+            *_columns("last_name", "", "_raw", "_valid", "_key"),
+            "names_swapped",
+        ),
+        _name_block,
+    ),
+    ContactBlock(
+        ("email",),
+        (*_columns("email", "", "_raw", "_valid", "_key", "_is_role", "_suggestion"), "web_domain"),
+        _email_block,
+    ),
+    ContactBlock(
+        ("phone", "mobile", "=_region"),
+        (
+            *_columns("phone", "", "_raw", "_valid", "_type", "_source"),
+            *_columns("mobile", "", "_raw", "_valid"),
+        ),
+        _phone_block,
+    ),
+    ContactBlock(("street",), _columns("street", "", "_raw", "_valid", "_key"), _street_block),
+    ContactBlock(("postcode", "=_region"), _columns("postcode", "", "_raw", "_valid"), _postcode_block),
+    ContactBlock(("city",), _columns("city", "", "_raw", "_valid", "_key"), _city_block),
+    ContactBlock(("birth_date",), _columns("birth_date", "", "_raw", "_valid"), _birth_block),
+    ContactBlock(
+        ("company_name",),
+        (*_columns("company_name", "", "_raw", "_valid"), "company_key", "legal_form"),
+        _company_block,
+    ),
+    ContactBlock(("siret",), (*_columns("siret", "", "_raw", "_valid"), "_siret_siren"), _siret_block),
+    ContactBlock(("vat",), _columns("vat", "", "_raw", "_valid"), _vat_block),
+    ContactBlock(("siren", "=_siret_siren", "=vat"), _columns("siren", "", "_raw", "_valid"), _siren_block),
+    ContactBlock(("customer_number",), ("customer_number",), _identifier_block),
+    ContactBlock(("email_opt_in",), _columns("email_opt_in", "", "_raw", "_valid"), _opt_in_block),
+    ContactBlock(("account_ref",), ("account_ref",), _identifier_block),
+    ContactBlock(("updated_at",), _columns("updated_at", "", "_raw", "_valid"), _updated_block),
+)
+
+
+def contact_context(default_country: str, day_first: bool) -> ContactContext:
+    """The context the contact blocks read (the default country as an alpha-2 code)."""
+    return ContactContext(_default_code(default_country), day_first)
 
 
 def normalize_contact(
@@ -224,128 +416,35 @@ def normalize_contact(
         A dict with exactly the CONTACT_FIELDS_SCHEMA keys. ``phone`` is the number to match on: the
         main phone, else the mobile when the main phone is missing or invalid (``phone_source`` says
         which; ``phone_raw`` is always the phone field as given); ``mobile*`` always describe the mobile
-        field as given. When names were
-        split from ``full_name``, ``first_name_raw``/``last_name_raw`` hold the raw full name. The SIREN
-        comes from the siren field, else from a valid SIRET, else from a valid French VAT number.
+        field as given. When names were split from ``full_name``, ``first_name_raw``/``last_name_raw``
+        hold the raw full name. The SIREN comes from the siren field, else from a valid SIRET, else from
+        a valid French VAT number. Batches are faster through
+        :func:`cdp.normalize.batch.normalize_contact_columns`, which runs the same blocks.
     """
     get = _reader(raw)
-    default_country = _default_code(default_country)
-    country_raw = get("country")
-    country = _NO_COUNTRY if country_raw is None else normalize_country(country_raw)
-    region = country.value or default_country
-    civility_raw = get("civility")
-    name = normalize_person_name(get("first_name"), get("last_name"), get("full_name"), civility_raw)
-    email_raw = get("email")
-    email = _NO_EMAIL if email_raw is None else normalize_email(email_raw)
-    phone_raw, mobile_raw = get("phone"), get("mobile")
-    phone_region = _phone_region(region, default_country)
-    main_phone = _NO_PHONE if phone_raw is None else normalize_phone(phone_raw, phone_region)
-    mobile = _NO_PHONE if mobile_raw is None else normalize_phone(mobile_raw, phone_region)
-    phone = _best_phone(main_phone, mobile)
-    street_raw = get("street")
-    street = _NO_STREET if street_raw is None else normalize_street(street_raw)
-    postcode_raw = get("postcode")
-    postcode = _NO_POSTCODE if postcode_raw is None else normalize_postcode(postcode_raw, region)
-    city_raw = get("city")
-    city = _NO_CITY if city_raw is None else normalize_city(city_raw)
-    birth_raw = get("birth_date")
-    birth, birth_valid = (None, None) if birth_raw is None else _birth_date(birth_raw, day_first)
-    company_raw = get("company_name")
-    company = _NO_COMPANY if company_raw is None else normalize_company_name(company_raw)
-    siret_raw = get("siret")
-    siret = _NO_SIRET if siret_raw is None else normalize_siret(siret_raw)
-    vat_raw = get("vat")
-    vat = _NO_VAT if vat_raw is None else normalize_vat(vat_raw)
-    siren_raw = get("siren")
-    siren = None if siren_raw is None else normalize_siren(siren_raw).value
-    siren = siren or siret.siren or _siren_from_vat(vat.value)
-    opt_in_raw = get("email_opt_in")
-    updated_raw = get("updated_at")
-    # Filling a copy of a template is ~3x faster than a dict display of this size (built key by key).
-    # Absent fields keep the template's None everywhere, so each block below runs only for present ones.
+    context = contact_context(default_country, day_first)
+    # The template fixes the schema's key order; internal outputs ("_region") land after it and go.
     out = _CONTACT_TEMPLATE.copy()
-    out["civility"] = name.civility
-    out["civility_raw"] = civility_raw
-    out["civility_valid"] = _valid(name.civility, civility_raw)
-    out["first_name"] = name.first_name
-    out["first_name_raw"] = name.first_name_raw
-    out["first_name_valid"] = _valid(name.first_name, name.first_name_raw)
-    out["first_name_key"] = name.first_name_key
-    out["last_name"] = name.last_name
-    out["last_name_raw"] = name.last_name_raw
-    out["last_name_valid"] = _valid(name.last_name, name.last_name_raw)
-    out["last_name_key"] = name.last_name_key
-    out["names_swapped"] = name.swapped
-    if email_raw is not None:
-        out["email"] = email.value
-        out["email_raw"] = email_raw
-        out["email_valid"] = _checked(email.valid, email_raw)
-        out["email_key"] = email.key
-        out["email_is_role"] = email.is_role if email.valid else None
-        out["email_suggestion"] = email.suggestion
-        out["web_domain"] = _email_domain(email)
-    out["phone_raw"] = phone_raw
-    if phone.raw is not None:
-        out["phone"] = phone.value
-        out["phone_valid"] = _checked(phone.valid, phone.raw)
-        out["phone_type"] = phone.type
-        out["phone_source"] = "phone" if phone is main_phone else "mobile"
-    if mobile_raw is not None:
-        out["mobile"] = mobile.value
-        out["mobile_raw"] = mobile_raw
-        out["mobile_valid"] = _checked(mobile.valid, mobile_raw)
-    if street_raw is not None:
-        out["street"] = street.value
-        out["street_raw"] = street_raw
-        out["street_valid"] = _valid(street.value, street_raw)
-        out["street_key"] = street.key
-    if postcode_raw is not None:
-        out["postcode"] = postcode.value
-        out["postcode_raw"] = postcode_raw
-        out["postcode_valid"] = _valid(postcode.value, postcode_raw)
-    if city_raw is not None:
-        out["city"] = city.value
-        out["city_raw"] = city_raw
-        out["city_valid"] = _valid(city.value, city_raw)
-        out["city_key"] = city.key
-    if country_raw is not None:
-        out["country"] = country.value
-        out["country_raw"] = country_raw
-        out["country_valid"] = _valid(country.value, country_raw)
-    if birth_raw is not None:
-        out["birth_date"] = birth
-        out["birth_date_raw"] = birth_raw
-        out["birth_date_valid"] = birth_valid
-    if company_raw is not None:
-        out["company_name"] = company.value
-        out["company_name_raw"] = company_raw
-        out["company_name_valid"] = _valid(company.value, company_raw)
-        out["company_key"] = company.key
-        out["legal_form"] = company.legal_form
-    if siret_raw is not None:
-        out["siret"] = siret.value
-        out["siret_raw"] = siret_raw
-        out["siret_valid"] = _checked(siret.valid, siret_raw)
-    out["siren"] = siren
-    out["siren_raw"] = siren_raw
-    out["siren_valid"] = _valid(siren, siren_raw)
-    if vat_raw is not None:
-        out["vat"] = vat.value
-        out["vat_raw"] = vat_raw
-        out["vat_valid"] = _valid(vat.value, vat_raw)
-    out["customer_number"] = _identifier(get("customer_number"))
-    if opt_in_raw is not None:
-        opt_in = normalize_bool(opt_in_raw)
-        out["email_opt_in"] = opt_in
-        out["email_opt_in_raw"] = opt_in_raw
-        out["email_opt_in_valid"] = _valid(opt_in, opt_in_raw)
-    out["account_ref"] = _identifier(get("account_ref"))
-    if updated_raw is not None:
-        updated_at = cached_datetime(updated_raw, day_first)
-        out["updated_at"] = updated_at
-        out["updated_at_raw"] = updated_raw
-        out["updated_at_valid"] = _valid(updated_at, updated_raw)
+    for inputs, outputs, compute in _ROW_BLOCKS:
+        out.update(
+            zip(
+                outputs,
+                compute(*[out[name] if derived else get(name) for derived, name in inputs], context),
+                strict=True,
+            )
+        )
+    for name in _INTERNAL_OUTPUTS:
+        del out[name]
     return out
+
+
+# The blocks as the row loop reads them: each input as (is an earlier output, name).
+_ROW_BLOCKS = tuple(
+    (tuple((name[0] == "=", name.lstrip("=")) for name in block.inputs), block.outputs, block.compute)
+    for block in CONTACT_BLOCKS
+)
+_INTERNAL_OUTPUTS = tuple(name for block in CONTACT_BLOCKS for name in block.outputs if name[0] == "_")
+_CONTACT_TEMPLATE: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS_SCHEMA.names)
 
 
 def normalize_account(

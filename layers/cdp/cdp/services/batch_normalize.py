@@ -1,8 +1,9 @@
 """Normalize a file of canonical contact records into a staged Arrow table, in parallel, in bounded memory.
 
-The reader streams batches in this process; each batch goes to a worker process as one tuple of raw
-values per row (cheaper to pickle than the reader's rows, whose original text is not needed here) and
-comes back as an Arrow table of the staging schema. Tables are concatenated in input order, and at most
+The reader streams batches in this process; each batch goes to a worker process as Arrow string columns
+of raw values (cheap to pickle, unlike the reader's rows, whose original text is not needed here), is
+normalized column by column (`cdp.normalize.batch`) and comes back as an Arrow table of the staging
+schema. Tables are concatenated in input order, and at most
 two batches per worker are in flight, so memory holds the columnar result plus a few batches, never one
 dict per row of the file.
 
@@ -12,7 +13,6 @@ resolution engine.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import deque
@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from cdp.model import CANONICAL_FIELDS, CONTACT_FIELDS_SCHEMA, Entity, staging_schema
-from cdp.normalize import normalize_records
+from cdp.model import CANONICAL_FIELDS, Entity, staging_schema
+from cdp.normalize.batch import normalize_contact_columns, text_array
 
 if TYPE_CHECKING:  # workers import this module: keep the readers (openpyxl...) out of them
     from cdp.ingest import TableReader
@@ -45,8 +46,8 @@ class InputError(ValueError):
 class _Task(NamedTuple):
     """One batch to normalize: what a worker receives."""
 
-    values: list[tuple[str | None, ...]]  # one tuple per row, in `_COLUMNS` order
-    line_nos: list[int]
+    columns: dict[str, pa.Array]  # raw values of each field of `_COLUMNS`
+    line_nos: pa.Array
     object_key: str
     ingested_at: datetime
     default_country: str
@@ -112,9 +113,9 @@ def _tasks(
             raise InputError(f"{object_key}, line {first.line_no}: {first.reason}")
         if not batch.rows:
             continue
-        values = [tuple(map(row.values.get, _COLUMNS)) for row in batch.rows]
-        line_nos = [row.line_no for row in batch.rows]
-        yield _Task(values, line_nos, object_key, ingested_at, default_country, day_first)
+        columns = {name: text_array([row.values.get(name) for row in batch.rows]) for name in _COLUMNS}
+        line_nos = pa.array([row.line_no for row in batch.rows], pa.int64())
+        yield _Task(columns, line_nos, object_key, ingested_at, default_country, day_first)
 
 
 def _in_workers(tasks: Iterator[_Task], workers: int) -> list[pa.Table]:
@@ -140,43 +141,22 @@ def _in_workers(tasks: Iterator[_Task], workers: int) -> list[pa.Table]:
 
 def _stage_batch(task: _Task) -> pa.Table:
     """Normalize one batch into a staging table (runs in a worker, or in-process)."""
-    # Normalization and the column transposition allocate millions of objects and create no cycles: the
-    # cyclic collector's scans would only slow them down.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        records = [dict(zip(_COLUMNS, values, strict=True)) for values in task.values]
-        normalized = normalize_records(
-            Entity.CONTACT, records, default_country=task.default_country, day_first=task.day_first
-        )
-        size = len(normalized)
-        lineage = [
-            pa.array([values[0] or "" for values in task.values], pa.string()),
-            pa.array(
-                [values[1] or str(line) for values, line in zip(task.values, task.line_nos, strict=True)],
-                pa.string(),
-            ),
-            pa.repeat(pa.scalar(task.object_key, pa.string()), size),
-            pa.array(task.line_nos, pa.int64()),
-            pa.repeat(pa.scalar(task.ingested_at, _TIMESTAMP), size),
-            pa.repeat(pa.scalar(1, pa.int32()), size),
-        ]
-        return pa.Table.from_arrays(lineage + _columns(normalized), schema=_STAGING_SCHEMA)
-    finally:
-        if was_enabled:
-            gc.enable()
+    size = len(task.line_nos)
+    normalized = normalize_contact_columns(
+        task.columns, size, default_country=task.default_country, day_first=task.day_first
+    )
+    source, source_id = task.columns["source"], task.columns["source_id"]
+    lineage = [
+        pc.if_else(_blank(source), "", source),
+        pc.if_else(_blank(source_id), pc.cast(task.line_nos, pa.string()), source_id),
+        pa.repeat(pa.scalar(task.object_key, pa.string()), size),
+        task.line_nos,
+        pa.repeat(pa.scalar(task.ingested_at, _TIMESTAMP), size),
+        pa.repeat(pa.scalar(1, pa.int32()), size),
+    ]
+    return pa.Table.from_arrays(lineage + normalized, schema=_STAGING_SCHEMA)
 
 
-def _columns(rows: list[dict[str, Any]]) -> list[pa.Array]:
-    """Normalized dicts as Arrow columns of `CONTACT_FIELDS_SCHEMA`.
-
-    Every dict has the schema's keys in the schema's order, so one flat list of all values, sliced with a
-    stride, gives the columns: about twice as fast as `Table.from_pylist`, which looks up every key.
-    """
-    names = CONTACT_FIELDS_SCHEMA.names
-    if rows and list(rows[0]) != names:  # a normalizer whose key order drifted: correct, just slower
-        table = pa.Table.from_pylist(rows, schema=CONTACT_FIELDS_SCHEMA)
-        return [table.column(i).combine_chunks() for i in range(table.num_columns)]
-    flat = list(chain.from_iterable(map(dict.values, rows)))
-    width = len(names)
-    return [pa.array(flat[i::width], field.type) for i, field in enumerate(CONTACT_FIELDS_SCHEMA)]
+def _blank(values: pa.Array) -> pa.Array:
+    """Where a lineage value is missing or empty."""
+    return pc.fill_null(pc.equal(values, ""), True)
