@@ -1,4 +1,5 @@
 """POST /v1/sources/{source}/records -> validate the batch and land it in the landing bucket.
+POST /v1/overrides -> record a force-link or force-separation that every later unify run honours.
 
 An Idempotency-Key header makes retries safe: the same key returns the first answer, and the batch lands once.
 """
@@ -18,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cdp.observability import logger, tracer
 from cdp.services import bootstrap
 from cdp.services.ingest_api import InvalidBatch, land_batch
+from cdp.services.overrides_api import record_override
 
 app = APIGatewayRestResolver()
 PROBLEM = "application/problem+json"
@@ -89,6 +91,20 @@ def post_records(source: str) -> Response:
         )
     logger.info("batch landed", extra=result)
     return Response(status_code=202, content_type="application/json", body=result)
+
+
+@app.post("/v1/overrides")
+@tracer.capture_method
+def post_override() -> Response:
+    event = app.current_event
+    try:
+        override = record_override(
+            bootstrap.store(), bootstrap.settings().config_bucket, event.decoded_body or ""
+        )
+    except InvalidBatch as error:
+        return _problem(400, error.problem(event.path))
+    logger.info("override recorded", extra=override.to_dict())
+    return Response(status_code=201, content_type="application/json", body=override.to_dict())
 
 
 @logger.inject_lambda_context

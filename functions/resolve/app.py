@@ -14,6 +14,6 @@ from cdp.services.unify import resolve_run
 @tracer.capture_lambda_handler
 @event_parser(model=RunEvent)
 def lambda_handler(event: RunEvent, context: LambdaContext) -> dict[str, Any]:
-    summary = resolve_run(bootstrap.lake(), event.run_id)
+    summary = resolve_run(bootstrap.lake(), bootstrap.catalog(), event.run_id)
     logger.info("resolve done", extra=summary)
     return summary

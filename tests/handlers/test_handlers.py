@@ -75,3 +75,26 @@ def test_run_handlers_reject_a_malformed_event(aws, handler, context) -> None:
 
     with pytest.raises(ValidationError):
         handler("resolve").lambda_handler({"run_id": "../../etc"}, context)
+
+
+def test_override_route_records_a_force_separation_in_the_config_bucket(aws, handler, event, context) -> None:
+    # Given a steward's unlink posted to the API
+    body = {"kind": "separate", "first": "crm:1", "second": "web:a", "by": "alice", "why": "two sisters"}
+    request = {**event("api_post_records"), "resource": "/v1/overrides", "path": "/v1/overrides"}
+    request["body"] = json.dumps(body)
+    # When the ingest function handles it
+    response = handler("ingest").lambda_handler(request, context)
+    # Then it is stored, with when, in the contact overrides the resolve step reads
+    assert response["statusCode"] == 201
+    stored = aws["s3"].get_object(Bucket="cdp-config-123456789012-eu-west-1", Key="overrides/contact.json")
+    [saved] = json.loads(stored["Body"].read())
+    assert (saved["kind"], saved["first"], saved["by"], saved["why"]) == (
+        "separate",
+        "crm:1",
+        "alice",
+        "two sisters",
+    )
+    assert saved["at"]
+    # And an override naming no record gets a problem document
+    bad = handler("ingest").lambda_handler({**request, "body": json.dumps({**body, "first": "x"})}, context)
+    assert bad["statusCode"] == 400 and "source:source_id" in json.loads(bad["body"])["detail"]

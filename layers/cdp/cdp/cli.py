@@ -148,10 +148,6 @@ def _catalog(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    import json
-
-    import pyarrow.parquet as pq
-
     from cdp.ingest import UnreadableFile
     from cdp.services.batch_resolve import InputError, resolve_stream
 
@@ -159,23 +155,46 @@ def _resolve(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"cdp resolve: {path}: no such file", file=sys.stderr)
         return 2
+    out = Path(args.out)
     try:
         with path.open("rb") as stream:
-            result = resolve_stream(stream, path.name, args.country, args.date_order == "DMY")
+            result = resolve_stream(
+                stream, path.name, args.country, args.date_order == "DMY", out=out, full=args.full
+            )
     except (InputError, UnreadableFile) as error:
         print(f"cdp resolve: {error}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    pq.write_table(result.xref, out / "xref.parquet")
-    pq.write_table(result.links, out / "links.parquet")
-    pq.write_table(result.records, out / "records.parquet")
-    (out / "model.json").write_text(json.dumps(result.model, indent=2), encoding="utf-8")
-    (out / "summary.json").write_text(json.dumps(result.summary, indent=2), encoding="utf-8")
+    result.write(out)
     summary = result.summary
     print(
-        f"{summary['records']} records -> {summary['customers']} customers "
-        f"({summary['candidate_pairs']} candidate pairs, {summary['accepted_links']} links); written to {out}"
+        f"{summary['records']} records -> {summary['customers']} customers ({summary['mode']} run, "
+        f"{summary['fresh_records']} new or changed records, {summary['candidate_pairs']} candidate pairs, "
+        f"{summary['accepted_links']} links, ledger events {summary['ledger_events']}); written to {out}"
+    )
+    return 0
+
+
+def _override(args: argparse.Namespace) -> int:
+    from cdp.services.batch_resolve import InputError, add_override, resolve_stream
+
+    out = Path(args.out)
+    kind = "link" if args.command == "link" else "separate"
+    try:
+        override = add_override(out, kind, args.first, args.second, args.by, args.why)
+        # Applied at once: the folder is resolved again with no new records, honouring the override.
+        result = resolve_stream(None, "", out=out)
+    except InputError as error:
+        print(f"cdp {args.command}: {error}", file=sys.stderr)
+        return 2
+    result.write(out)
+    xref = result.xref.to_pydict()
+    id_of = {
+        f"{s}:{i}": c for s, i, c in zip(xref["source"], xref["source_id"], xref["customer_id"], strict=True)
+    }
+    print(
+        f"{override.kind.value} {override.first} ({id_of[override.first]}) and {override.second} "
+        f"({id_of[override.second]}) by {override.by}: {override.why}; ledger events "
+        f"{result.summary['ledger_events']}; written to {out}"
     )
     return 0
 
@@ -316,7 +335,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     resolve.add_argument("--country", default="FR", help="default country of phone numbers and addresses")
     resolve.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], default="DMY")
+    resolve.add_argument(
+        "--full", action="store_true", help="recompute everything instead of adding to what --out holds"
+    )
     resolve.set_defaults(run=_resolve)
+    for name, meaning in (("link", "are the same customer"), ("unlink", "are different customers")):
+        override = commands.add_parser(
+            name, help=f"record that two records {meaning}; every later `cdp resolve` into --out honours it"
+        )
+        override.add_argument("first", help="a record: source:source_id")
+        override.add_argument("second", help="a record: source:source_id")
+        override.add_argument("--by", required=True, help="who decides")
+        override.add_argument("--why", required=True, help="the reason, kept in the ledger")
+        override.add_argument("--out", required=True, help="the --out folder of `cdp resolve`")
+        override.set_defaults(run=_override)
     evaluate = commands.add_parser(
         "evaluate", help="score the output of `cdp resolve` against a ground-truth column of its input"
     )

@@ -357,6 +357,21 @@ GOLDEN_ACCOUNT_SCHEMA = pa.schema(
 XREF_CONTACT_SCHEMA = pa.schema([("source", _S), ("source_id", _S), ("customer_id", _S), ("run_id", _S)])
 XREF_ACCOUNT_SCHEMA = pa.schema([("source", _S), ("source_id", _S), ("account_id", _S), ("run_id", _S)])
 
+# One row per change of identity (see cdp.resolve.ledger): ids created, merged, split, force-linked,
+# unlinked; `evidence` is JSON (the link or override that decided it).
+IDENTITY_LEDGER_SCHEMA = pa.schema(
+    [
+        ("entity", _S),
+        ("run_id", _S),
+        ("at", pa.timestamp("us", tz="UTC")),
+        ("event", _S),
+        ("customer_id", _S),
+        ("other_id", _S),
+        ("record_keys", pa.list_(_S)),
+        ("evidence", _S),
+    ]
+)
+
 LINKS_SCHEMA = pa.schema(
     [
         ("entity", _S),

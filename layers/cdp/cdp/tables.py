@@ -99,6 +99,12 @@ XREF_ACCOUNT = TableDef(
 LINKS = TableDef(
     "match_links", Zone.CURATED, model.LINKS_SCHEMA, description="Scored record pairs with their explanation."
 )
+IDENTITY_LEDGER = TableDef(
+    "identity_ledger",
+    Zone.CURATED,
+    model.IDENTITY_LEDGER_SCHEMA,
+    description="Every id created, merged, split, force-linked or unlinked, with when, why and the evidence.",
+)
 CONTACT_ACCOUNT = TableDef(
     "contact_account",
     Zone.CURATED,
@@ -124,6 +130,7 @@ CURATED_TABLES: tuple[TableDef, ...] = (
     XREF_CONTACT,
     XREF_ACCOUNT,
     LINKS,
+    IDENTITY_LEDGER,
     CONTACT_ACCOUNT,
     CUSTOMER_METRICS,
     SEGMENT_MEMBERSHIP,

@@ -58,14 +58,27 @@ def pairs_within_groups(keys: np.ndarray, max_block_size: int) -> tuple[np.ndarr
     return np.minimum(left, right), np.maximum(left, right), oversized_records
 
 
+def blocks_touching(keys: np.ndarray, touching: np.ndarray | None) -> np.ndarray:
+    """The keys with every block that holds no touching record dropped (-1); blocks kept are whole, so
+    their size, the cap and the refinement are what a run over every record sees."""
+    if touching is None:
+        return keys
+    wanted = distinct_sorted(keys[touching & (keys >= 0)])
+    return np.where(np.isin(keys, wanted, assume_unique=False), keys, -1)
+
+
 def _rule_pairs(
-    rule: BlockingRule, fields: Mapping[str, Field], max_block_size: int, report: BlockingReport
+    rule: BlockingRule,
+    fields: Mapping[str, Field],
+    max_block_size: int,
+    report: BlockingReport,
+    touching: np.ndarray | None = None,
 ) -> np.ndarray:
     """Encoded pairs (i * size + j) of one rule, refining oversized blocks with the finer keys."""
     size = len(next(iter(fields.values())).codes)
     if rule.max_block_size is not None:
         max_block_size = min(max_block_size, rule.max_block_size)
-    keys = combine([fields[name] for name in rule.fields])
+    keys = blocks_touching(combine([fields[name] for name in rule.fields]), touching)
     encoded: list[np.ndarray] = []
     refinements = list(rule.refine)
     used = list(rule.fields)
@@ -84,11 +97,16 @@ def _rule_pairs(
         finer = combine([fields[name] for name in used])
         keys = np.full(size, -1, dtype=np.int64)
         keys[oversized] = finer[oversized]
-    return np.concatenate(encoded)
+        keys = blocks_touching(keys, touching)
+    pairs = np.concatenate(encoded)
+    return pairs if touching is None else pairs[touching[pairs // size] | touching[pairs % size]]
 
 
 def candidate_pairs(
-    fields: Mapping[str, Field], rules: Sequence[BlockingRule], max_block_size: int
+    fields: Mapping[str, Field],
+    rules: Sequence[BlockingRule],
+    max_block_size: int,
+    touching: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, BlockingReport]:
     """Distinct pairs (i < j) of records that agree on every field of at least one rule.
 
@@ -96,6 +114,9 @@ def candidate_pairs(
         fields: field name -> factorized field; records missing any field of a rule are not blocked by it.
         rules: blocking rules, each with optional finer keys for oversized blocks.
         max_block_size: the cap on records per block.
+        touching: when given (a mask per record), only the pairs involving one of these records, from
+            the blocks they are in: what an incremental run adds (the same pairs a run over every record
+            finds for them).
 
     Returns:
         Sorted left and right record indexes of the pairs, and a report.
@@ -104,7 +125,7 @@ def candidate_pairs(
     report = BlockingReport()
     per_rule: list[np.ndarray] = []
     for rule in rules:
-        rule_pairs = _rule_pairs(rule, fields, max_block_size, report)
+        rule_pairs = _rule_pairs(rule, fields, max_block_size, report, touching)
         report.pairs_per_rule[rule.name] = len(rule_pairs)
         per_rule.append(rule_pairs)
     distinct = distinct_sorted(np.concatenate(per_rule)) if per_rule else np.empty(0, dtype=np.int64)

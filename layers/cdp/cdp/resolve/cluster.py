@@ -11,10 +11,15 @@ a merge of two clusters is refused when it would
 
 Deterministic links (a rule the user stated) skip the two evidence checks, not the size guard; so does
 a link between two single records, whose own comparisons and vetoes already weighed their values.
+
+Manual overrides come on top: force-linked records are joined before any other link, whatever the
+evidence and the size guard, and no merge ever puts two force-separated records in one cluster, even
+through a chain of other records.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +33,7 @@ class ClusterReport:
     refused_conflict: int = 0
     refused_incompatible: int = 0
     refused_size: int = 0
+    refused_separated: int = 0
     largest: list[int] = field(default_factory=list)
 
 
@@ -48,6 +54,8 @@ def cluster(
     compatibles: Sequence[CompatibleField] = (),
     max_cluster_size: int = 50,
     deterministic: np.ndarray | None = None,
+    force_linked: Sequence[tuple[int, int]] = (),
+    force_separated: Sequence[tuple[int, int]] = (),
 ) -> tuple[np.ndarray, ClusterReport]:
     """Assign a cluster label to each of `size` records.
 
@@ -59,12 +67,20 @@ def cluster(
         max_cluster_size: a merge that would exceed this many records is refused.
         deterministic: per link, whether a deterministic rule or an agreeing personal identifier made it
             (applied first, no evidence checks).
+        force_linked: record pairs a person joined (applied before everything, no checks but separations).
+        force_separated: record pairs a person separated: never in one cluster.
 
     Returns:
         The label of every record (the smallest record index of its cluster) and a report.
     """
     forced = deterministic if deterministic is not None else np.zeros(len(left), dtype=bool)
     order = np.lexsort((right, left, -strength, ~forced))
+    separated_from: dict[int, set[int]] = defaultdict(set)
+    for a, b in force_separated:
+        separated_from[a].add(b)
+        separated_from[b].add(a)
+    # Per cluster root, its members that have a force-separated partner.
+    guarded: dict[int, set[int]] = {i: {i} for i in separated_from}
     parent = list(range(size))
     members: dict[int, list[int]] = {}
     conflict_codes = [codes.tolist() for codes in conflicts]
@@ -101,6 +117,25 @@ def cluster(
                 return True
         return False
 
+    def separated(a: int, b: int) -> bool:
+        return any(find(partner) == b for i in guarded.get(a, ()) for partner in separated_from[i])
+
+    def join(a: int, b: int) -> None:
+        root, other = (a, b) if a < b else (b, a)
+        parent[other] = root
+        members[root] = members.pop(root, [root]) + members.pop(other, [other])
+        if other in guarded:
+            guarded.setdefault(root, set()).update(guarded.pop(other))
+
+    for first, second in sorted(force_linked):
+        a, b = find(first), find(second)
+        if a == b:
+            continue
+        if separated(a, b):
+            report.refused_separated += 1
+            continue
+        join(a, b)
+
     for k in order.tolist():
         a, b = find(int(left[k])), find(int(right[k]))
         if a == b:
@@ -108,6 +143,9 @@ def cluster(
         size_a, size_b = len(members.get(a, (a,))), len(members.get(b, (b,)))
         if size_a + size_b > max_cluster_size:
             report.refused_size += 1
+            continue
+        if separated(a, b):
+            report.refused_separated += 1
             continue
         # Two single records: the link's own comparisons and vetoes already weighed their values.
         if not forced[k] and size_a + size_b > 2:
@@ -117,9 +155,7 @@ def cluster(
             if incompatible(a, b):
                 report.refused_incompatible += 1
                 continue
-        root, other = (a, b) if a < b else (b, a)
-        parent[other] = root
-        members[root] = members.pop(root, [root]) + members.pop(other, [other])
+        join(a, b)
     labels = np.fromiter((find(i) for i in range(size)), dtype=np.int64, count=size)
     report.largest = sorted((len(m) for m in members.values()), reverse=True)[:10] or ([1] if size else [])
     return labels, report

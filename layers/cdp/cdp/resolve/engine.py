@@ -8,10 +8,10 @@ from the trained model.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -19,10 +19,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cdp.resolve.blocking import BlockingReport, candidate_pairs, pairs_within_groups
+from cdp.resolve.blocking import BlockingReport, blocks_touching, candidate_pairs, pairs_within_groups
 from cdp.resolve.cluster import ClusterReport, CompatibleField, cluster
 from cdp.resolve.columns import Field, agree, combine, distinct_sorted, record_fields
 from cdp.resolve.compare import comparison_levels, levels_of_value_pairs, probability, swapped_pairs
+from cdp.resolve.ledger import LedgerEvent, PreviousIds, assign_ids, record_key
+from cdp.resolve.overrides import Override, OverrideKind, constraint_pairs, effective, override_events
 from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.training import Model, estimate_m_and_prior, estimate_u, prior_model, term_frequencies
 
@@ -73,6 +75,7 @@ class Resolution:
     clustering: ClusterReport
     settings: ResolutionSettings
     fields: dict[str, Field]
+    events: list[LedgerEvent] = field(default_factory=list)
 
     @property
     def entity_count(self) -> int:
@@ -154,13 +157,21 @@ def _field_names(settings: ResolutionSettings) -> set[str]:
 
 
 def _with_deterministic_pairs(
-    settings: ResolutionSettings, fields: dict[str, Field], left: np.ndarray, right: np.ndarray
+    settings: ResolutionSettings,
+    fields: dict[str, Field],
+    left: np.ndarray,
+    right: np.ndarray,
+    touching: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs plus every pair a deterministic rule links, which blocking may have missed."""
     size = len(fields["source"].codes)
     encoded = [left * size + right]
     for rule in settings.deterministic_rules:
-        rule_left, rule_right, _ = pairs_within_groups(combine([fields[n] for n in rule.fields]), 10_000)
+        keys = blocks_touching(combine([fields[n] for n in rule.fields]), touching)
+        rule_left, rule_right, _ = pairs_within_groups(keys, 10_000)
+        if touching is not None:
+            mine = touching[rule_left] | touching[rule_right]
+            rule_left, rule_right = rule_left[mine], rule_right[mine]
         encoded.append(rule_left * size + rule_right)
     merged = distinct_sorted(np.concatenate(encoded))
     return merged // max(size, 1), merged % max(size, 1)
@@ -267,21 +278,6 @@ def _compatible_fields(settings: ResolutionSettings, fields: dict[str, Field]) -
     return out
 
 
-def _entity_ids(prefix: str, table: pa.Table, labels: np.ndarray) -> list[str]:
-    """A deterministic id per cluster from its smallest source key: unchanged input, unchanged ids."""
-    keys = pc.binary_join_element_wise(
-        pc.cast(table.column("source"), pa.string()), pc.cast(table.column("source_id"), pa.string()), "\x1f"
-    )
-    order = pc.sort_indices(keys).to_numpy()
-    unique_labels, first = np.unique(labels[order], return_index=True)
-    smallest = keys.take(pa.array(order[first])).to_pylist()
-    id_by_label = {
-        int(label): f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
-        for label, key in zip(unique_labels.tolist(), smallest, strict=True)
-    }
-    return [id_by_label[label] for label in labels.tolist()]
-
-
 def train(
     settings: ResolutionSettings,
     fields: dict[str, Field],
@@ -320,39 +316,265 @@ def _scored_pairs(
     return ScoredPairs(left, right, levels, match_weight, rule, veto, accepted, swapped, identified)
 
 
-def resolve_records(table: pa.Table, settings: ResolutionSettings) -> Resolution:
+def _cluster_rows(
+    settings: ResolutionSettings,
+    fields: dict[str, Field],
+    pairs: ScoredPairs,
+    rows: np.ndarray,
+    linked: Sequence[tuple[int, int]],
+    separated: Sequence[tuple[int, int]],
+) -> tuple[np.ndarray, ClusterReport]:
+    """Cluster the records `rows` (sorted) over the accepted pairs among them and the overrides.
+
+    Rows are renumbered in their order, so ties break as in a run over every record.
+    """
+    position = np.full(len(fields["source"].codes), -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    accepted = pairs.accepted & (position[pairs.left] >= 0) & (position[pairs.right] >= 0)
+    return cluster(
+        len(rows),
+        position[pairs.left[accepted]],
+        position[pairs.right[accepted]],
+        pairs.match_weight[accepted],
+        conflicts=[fields[name].codes[rows] for name in settings.conflict_fields],
+        compatibles=[
+            CompatibleField(item.codes[rows], item.compatible)
+            for item in _compatible_fields(settings, fields)
+        ],
+        max_cluster_size=settings.max_cluster_size,
+        deterministic=(pairs.rule[accepted] != SCORE) | pairs.identified[accepted],
+        force_linked=[(int(position[a]), int(position[b])) for a, b in linked if position[a] >= 0],
+        force_separated=[(int(position[a]), int(position[b])) for a, b in separated if position[a] >= 0],
+    )
+
+
+class _Evidence:
+    """The evidence ledger events record: the strongest accepted link, or the override, that joins two
+    groups of records; the override or the lack of a link that keeps them apart."""
+
+    def __init__(
+        self, table: pa.Table, pairs: ScoredPairs, settings: ResolutionSettings, overrides: Sequence[Override]
+    ) -> None:
+        self.keys = _keys(table)
+        self.pairs, self.settings = pairs, settings
+        self.holding = effective(overrides)
+        accepted = np.flatnonzero(pairs.accepted)
+        ends = np.concatenate([pairs.left[accepted], pairs.right[accepted]])
+        self.by_row = np.concatenate([accepted, accepted])[np.argsort(ends, kind="stable")]
+        self.row_ends = np.sort(ends)
+
+    def _links_of(self, rows: Sequence[int]) -> np.ndarray:
+        rows_array = np.asarray(rows, dtype=np.int64)
+        starts = np.searchsorted(self.row_ends, rows_array, "left")
+        stops = np.searchsorted(self.row_ends, rows_array, "right")
+        return np.concatenate([self.by_row[a:b] for a, b in zip(starts, stops, strict=True)] or [[]]).astype(
+            np.int64
+        )
+
+    def _override(self, kind: OverrideKind, one: Sequence[int], other: Sequence[int]) -> Override | None:
+        first, second = {self.keys[r] for r in one}, {self.keys[r] for r in other}
+        return next(
+            (
+                o
+                for o in self.holding
+                if o.kind is kind
+                and ((o.first in first and o.second in second) or (o.first in second and o.second in first))
+            ),
+            None,
+        )
+
+    def merged(self, staying: Sequence[int], moved: Sequence[int]) -> str:
+        forced = self._override(OverrideKind.LINK, staying, moved)
+        if forced is not None:
+            return forced.evidence()
+        links = self._links_of(moved)
+        pairs, staying_set = self.pairs, set(staying)
+        bridging = [k for k in links.tolist() if {int(pairs.left[k]), int(pairs.right[k])} & staying_set]
+        if not bridging:
+            return json.dumps({"reason": "joined through other records of the cluster"})
+        k = max(bridging, key=lambda j: (float(pairs.match_weight[j]), -j))
+        rule = int(pairs.rule[k])
+        return json.dumps(
+            {
+                "link": [self.keys[int(pairs.left[k])], self.keys[int(pairs.right[k])]],
+                "rule": "score" if rule == SCORE else self.settings.deterministic_rules[rule].name,
+                "match_weight": round(float(pairs.match_weight[k]), 3),
+            }
+        )
+
+    def split(self, remaining: Sequence[int], moved: Sequence[int]) -> str:
+        separated = self._override(OverrideKind.SEPARATE, remaining, moved)
+        if separated is not None:
+            return separated.evidence()
+        return json.dumps({"reason": "no accepted link joins these records to the rest any more"})
+
+
+def _identify(
+    table: pa.Table,
+    settings: ResolutionSettings,
+    labels: np.ndarray,
+    pairs: ScoredPairs,
+    previous: PreviousIds,
+    overrides: Sequence[Override],
+    recorded_overrides: set[str],
+) -> tuple[list[str], list[LedgerEvent]]:
+    evidence = _Evidence(table, pairs, settings, overrides)
+    assignment = assign_ids(
+        settings.id_prefix,
+        table.column("source").to_pylist(),
+        table.column("source_id").to_pylist(),
+        labels,
+        previous,
+        evidence.merged,
+        evidence.split,
+    )
+    id_of = dict(zip(evidence.keys, assignment.ids, strict=True))
+    return assignment.ids, assignment.events + override_events(overrides, recorded_overrides, id_of)
+
+
+def _keys(table: pa.Table) -> list[str]:
+    sources, ids = table.column("source").to_pylist(), table.column("source_id").to_pylist()
+    return [record_key(s, i) for s, i in zip(sources, ids, strict=True)]
+
+
+def _row_of(table: pa.Table) -> dict[str, int]:
+    return {key: row for row, key in enumerate(_keys(table))}
+
+
+def resolve_records(
+    table: pa.Table,
+    settings: ResolutionSettings,
+    model: Model | None = None,
+    previous: PreviousIds | None = None,
+    overrides: Sequence[Override] = (),
+    recorded_overrides: set[str] | None = None,
+) -> Resolution:
     """Resolve staged records of one entity into clusters.
 
     Args:
         table: staged rows (at least `source` and `source_id`, plus the fields the settings name).
         settings: blocking rules, comparisons, rules, vetoes, thresholds and guards.
+        model: a model to score with instead of training one (term frequencies are recomputed).
+        previous: the previous run's ids: clusters keep them by the rule of `cdp.resolve.ledger`.
+        overrides: force-links and force-separations clustering must honour.
+        recorded_overrides: ids of the overrides the ledger already holds an event for.
 
     Returns:
-        One id per row (in row order), every scored candidate pair, the model and reports.
+        One id per row (in row order), every scored candidate pair, the model, reports and the ledger
+        events of the run.
     """
     size = table.num_rows
     fields = record_fields(table, _field_names(settings))
     left, right, blocking_report = candidate_pairs(fields, settings.blocking_rules, settings.max_block_size)
     left, right = _with_deterministic_pairs(settings, fields, left, right)
     levels, swapped = _levels(settings, fields, left, right)
-    model = train(settings, fields, size, levels, left, right)
+    if model is None:
+        model = train(settings, fields, size, levels, left, right)
+    else:
+        term_frequencies(settings, fields, model)
 
     pairs = _scored_pairs(settings, fields, model, left, right, levels, swapped)
-    accepted = pairs.accepted
-    match_weight, rule = pairs.match_weight, pairs.rule
-
-    labels, cluster_report = cluster(
-        size,
-        left[accepted],
-        right[accepted],
-        match_weight[accepted],
-        conflicts=[fields[name].codes for name in settings.conflict_fields],
-        compatibles=_compatible_fields(settings, fields),
-        max_cluster_size=settings.max_cluster_size,
-        deterministic=(rule[accepted] != SCORE) | pairs.identified[accepted],
+    linked, separated = constraint_pairs(overrides, _row_of(table)) if overrides else ([], [])
+    labels, cluster_report = _cluster_rows(settings, fields, pairs, np.arange(size), linked, separated)
+    ids, events = _identify(
+        table, settings, labels, pairs, previous or PreviousIds(), overrides, recorded_overrides or set()
     )
-    ids = _entity_ids(settings.id_prefix, table, labels) if size else []
-    return Resolution(ids, pairs, model, blocking_report, cluster_report, settings, fields)
+    return Resolution(ids, pairs, model, blocking_report, cluster_report, settings, fields, events)
+
+
+def _reach(size: int, seeds: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Records connected to a seed record through the links (whole connected components)."""
+    reached = seeds.copy()
+    while True:
+        grown = reached.copy()
+        grown[right[reached[left]]] = True
+        grown[left[reached[right]]] = True
+        if (grown == reached).all():
+            return reached
+        reached = grown
+
+
+def _concat(first: ScoredPairs, second: ScoredPairs) -> ScoredPairs:
+    return ScoredPairs(
+        *(
+            np.concatenate([getattr(first, name), getattr(second, name)])
+            for name in ("left", "right", "levels", "match_weight", "rule", "veto", "accepted")
+            + ("names_swapped", "identified")
+        )
+    )
+
+
+def resolve_incremental(
+    table: pa.Table,
+    fresh: np.ndarray,
+    kept_links: tuple[np.ndarray, np.ndarray],
+    previous: PreviousIds,
+    settings: ResolutionSettings,
+    model: Model,
+    overrides: Sequence[Override] = (),
+    recorded_overrides: set[str] | None = None,
+) -> Resolution:
+    """Add new or changed records to a resolved set without redoing the rest.
+
+    Only the pairs involving a fresh record are blocked and scored (from the blocks fresh records are
+    in), with the stored model. The connected components of the links those pairs, the overrides and
+    fresh records touch are clustered again, their earlier accepted links re-scored with this run's term
+    frequencies; every other record keeps its cluster. With the same model, the result is a full run's
+    on the union, except where new records shift term frequencies enough to change an untouched pair's
+    decision (see the README's benchmark).
+
+    Args:
+        table: every record: the stored ones, changed ones in place, then new ones.
+        fresh: per record, whether it is new or changed.
+        kept_links: the previous run's accepted links between records that did not change (row pairs).
+        previous: the previous run's ids; every unchanged record has one.
+        settings, model: the stored settings and model.
+        overrides, recorded_overrides: as for `resolve_records`.
+
+    Returns:
+        Ids for every record; the pairs are the new ones and the re-scored ones.
+    """
+    size = table.num_rows
+    fields = record_fields(table, _field_names(settings))
+    term_frequencies(settings, fields, model)
+    left, right, blocking_report = candidate_pairs(
+        fields, settings.blocking_rules, settings.max_block_size, touching=fresh
+    )
+    left, right = _with_deterministic_pairs(settings, fields, left, right, touching=fresh)
+    levels, swapped = _levels(settings, fields, left, right)
+    new_pairs = _scored_pairs(settings, fields, model, left, right, levels, swapped)
+
+    linked, separated = constraint_pairs(overrides, _row_of(table)) if overrides else ([], [])
+    overridden = np.array([row for pair in linked + separated for row in pair], dtype=np.int64)
+    seeds = fresh.copy()
+    seeds[overridden] = True
+    old_left, old_right = kept_links
+    forced_left = np.array([a for a, _ in linked], dtype=np.int64)
+    forced_right = np.array([b for _, b in linked], dtype=np.int64)
+    scope = _reach(
+        size,
+        seeds,
+        np.concatenate([old_left, new_pairs.left[new_pairs.accepted], forced_left]),
+        np.concatenate([old_right, new_pairs.right[new_pairs.accepted], forced_right]),
+    )
+    rescore = scope[old_left]
+    old_levels, old_swapped = _levels(settings, fields, old_left[rescore], old_right[rescore])
+    rescored = _scored_pairs(
+        settings, fields, model, old_left[rescore], old_right[rescore], old_levels, old_swapped
+    )
+    pairs = _concat(new_pairs, rescored)
+    rows = np.flatnonzero(scope)
+    scope_labels, cluster_report = _cluster_rows(settings, fields, pairs, rows, linked, separated)
+
+    # Records out of scope stay in their previous cluster: their previous id is their label.
+    keys = _keys(table)
+    previous_labels = pa.array([previous.ids.get(key, "") for key in keys], pa.string())
+    codes = pc.dictionary_encode(previous_labels).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    labels = codes.copy()
+    labels[rows] = codes.max(initial=0) + 1 + rows[scope_labels]
+    ids, events = _identify(table, settings, labels, pairs, previous, overrides, recorded_overrides or set())
+    blocking_report.candidate_pairs = len(new_pairs)
+    return Resolution(ids, pairs, model, blocking_report, cluster_report, settings, fields, events)
 
 
 def explain_pair(

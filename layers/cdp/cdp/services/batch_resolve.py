@@ -3,74 +3,312 @@
 The same normalizers and the same engine as the state machine's steps; the file needs `source` and
 `source_id` and any of the canonical contact fields (first_name, last_name, email, phone, street,
 city, postcode, country, birth_date, company_name, siret, updated_at...); missing ones are empty.
+
+The output folder is also the state of the next run: run again with the same folder, the new or changed
+records of the input are added to what it holds (incrementally, with its model), ids stay stable by the
+ledger's rule, and the overrides of `overrides.json` (`cdp link` / `cdp unlink`) hold.
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from cdp.ingest import open_table
+from cdp.model import IDENTITY_LEDGER_SCHEMA, LINEAGE_SCHEMA
 from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
+from cdp.resolve.engine import Resolution, resolve_incremental
+from cdp.resolve.ledger import PreviousIds, ledger_table, previous_ids, record_key
 from cdp.resolve.output import links_table, summary
+from cdp.resolve.overrides import Override, make_override, parse_overrides, recorded_overrides
+from cdp.resolve.training import Model
 from cdp.services.batch_normalize import InputError, stage_contacts
 
 # InputError lives with the normalization that raises it; `cdp resolve` imports it from here.
-__all__ = ["XREF_SCHEMA", "BatchResolution", "InputError", "resolve_stream"]
+__all__ = ["XREF_SCHEMA", "BatchResolution", "InputError", "add_override", "resolve_stream"]
 
 XREF_SCHEMA = pa.schema([("source", pa.string()), ("source_id", pa.string()), ("customer_id", pa.string())])
+FILES = ("xref.parquet", "links.parquet", "records.parquet", "ledger.parquet", "model.json", "summary.json")
+OVERRIDES_FILE = "overrides.json"
 
 
 @dataclass(frozen=True)
 class BatchResolution:
     """What `cdp resolve` writes: the xref, the links (accepted and near misses) with explanations, the
-    normalized records, a summary, and the settings and trained model (what `cdp explain` reads)."""
+    normalized records, the identity ledger (every run's events), a summary, and the settings and model
+    (what `cdp explain` and the next incremental run read)."""
 
     xref: pa.Table
     links: pa.Table
     records: pa.Table
+    ledger: pa.Table
     summary: dict[str, Any]
     model: dict[str, Any]
 
+    def write(self, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in (
+            ("xref", self.xref),
+            ("links", self.links),
+            ("records", self.records),
+            ("ledger", self.ledger),
+        ):
+            pq.write_table(table, out / f"{name}.parquet")
+        (out / "model.json").write_text(json.dumps(self.model, indent=2), encoding="utf-8")
+        (out / "summary.json").write_text(json.dumps(self.summary, indent=2), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A folder's previous output: the state an incremental run continues from."""
+
+    records: pa.Table
+    links: pa.Table
+    xref: pa.Table
+    ledger: pa.Table
+    model: dict[str, Any]
+
+    @classmethod
+    def load(cls, out: Path) -> StoredRun | None:
+        """The folder's output, or None when it holds none yet."""
+        if not (out / "xref.parquet").is_file():
+            return None
+        try:
+            ledger_path = out / "ledger.parquet"
+            return cls(
+                records=pq.read_table(out / "records.parquet"),
+                links=pq.read_table(out / "links.parquet"),
+                xref=pq.read_table(out / "xref.parquet"),
+                ledger=pq.read_table(ledger_path)
+                if ledger_path.is_file()
+                else IDENTITY_LEDGER_SCHEMA.empty_table(),
+                model=json.loads((out / "model.json").read_text(encoding="utf-8")),
+            )
+        except (OSError, ValueError) as error:
+            raise InputError(
+                f"{out}: an incomplete `cdp resolve` output ({error}); use another folder"
+            ) from error
+
+
+def load_overrides(out: Path) -> list[Override]:
+    path = out / OVERRIDES_FILE
+    if not path.is_file():
+        return []
+    try:
+        return parse_overrides(json.loads(path.read_text(encoding="utf-8")))
+    except ValueError as error:
+        raise InputError(f"{path}: {error}") from error
+
+
+def _keys(table: pa.Table) -> list[str]:
+    return [
+        record_key(s, i)
+        for s, i in zip(
+            table.column("source").to_pylist(), table.column("source_id").to_pylist(), strict=True
+        )
+    ]
+
+
+def _content(table: pa.Table, rows: list[int], columns: list[str]) -> list[str]:
+    """Each row's normalized values (not its lineage) as comparable text."""
+    picked = table.select(columns).take(pa.array(rows, pa.int64())).to_pylist()
+    return [json.dumps(row, sort_keys=True, default=str) for row in picked]
+
+
+def _union(stored: pa.Table, staged: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """The stored records with changed ones replaced in place and new ones appended, and which rows are
+    fresh (new or changed). A record sent again unchanged is not fresh."""
+    stored_row = {key: row for row, key in enumerate(_keys(stored))}
+    latest = {key: row for row, key in enumerate(_keys(staged))}  # a key sent twice: its last row
+    columns = [n for n in staged.column_names if n in stored.column_names and n not in LINEAGE_SCHEMA.names]
+    known = [(stored_row[key], row) for key, row in latest.items() if key in stored_row]
+    before = _content(stored, [s for s, _ in known], columns)
+    after = _content(staged, [n for _, n in known], columns)
+    changed = {s: n for (s, n), old, new in zip(known, before, after, strict=True) if old != new}
+    added = [row for key, row in latest.items() if key not in stored_row]
+    combined = pa.concat_tables([stored, staged.select(stored.column_names).cast(stored.schema)])
+    offset = stored.num_rows
+    take = [offset + changed[row] if row in changed else row for row in range(stored.num_rows)]
+    take += [offset + row for row in added]
+    fresh = np.zeros(len(take), dtype=bool)
+    fresh[list(changed)] = True
+    fresh[stored.num_rows :] = True
+    return combined.take(pa.array(take, pa.int64())), fresh
+
+
+def _accepted_links(
+    links: pa.Table, row_of: dict[str, int], fresh: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stored accepted links as row pairs, without those of a fresh record (to be scored again)."""
+    accepted = links.filter(pc.fill_null(links["accepted"], False))
+    left = np.array(
+        [
+            row_of[record_key(s, i)]
+            for s, i in zip(
+                accepted["left_source"].to_pylist(), accepted["left_source_id"].to_pylist(), strict=True
+            )
+        ],
+        dtype=np.int64,
+    )
+    right = np.array(
+        [
+            row_of[record_key(s, i)]
+            for s, i in zip(
+                accepted["right_source"].to_pylist(), accepted["right_source_id"].to_pylist(), strict=True
+            )
+        ],
+        dtype=np.int64,
+    )
+    keep = ~(fresh[left] | fresh[right]) if len(left) else np.zeros(0, dtype=bool)
+    return left[keep], right[keep]
+
+
+def _pair_keys(table: pa.Table, prefix: str) -> pa.Array:
+    return pc.binary_join_element_wise(table[f"{prefix}_source"], table[f"{prefix}_source_id"], "\x1f")
+
+
+def _merged_links(stored: pa.Table, new: pa.Table, fresh_keys: set[str]) -> pa.Table:
+    """The stored links, less those a fresh record is in or this run scored again, plus this run's."""
+    scored = set(zip(_pair_keys(new, "left").to_pylist(), _pair_keys(new, "right").to_pylist(), strict=True))
+    left, right = _pair_keys(stored, "left").to_pylist(), _pair_keys(stored, "right").to_pylist()
+    keep = [
+        k
+        for k, (a, b) in enumerate(zip(left, right, strict=True))
+        if a not in fresh_keys and b not in fresh_keys and (a, b) not in scored
+    ]
+    return pa.concat_tables([stored.take(pa.array(keep, pa.int64())), new])
+
 
 def resolve_stream(
-    stream: BinaryIO,
+    stream: BinaryIO | None,
     filename: str,
     default_country: str = "FR",
     day_first: bool = True,
     workers: int | None = None,
+    out: Path | None = None,
+    full: bool = False,
+    now: datetime | None = None,
 ) -> BatchResolution:
-    """Normalize and resolve every row of a file.
+    """Normalize and resolve every row of a file, continuing from what `out` holds.
 
     Normalization streams the file in batches over `workers` processes (None: one per CPU; 1: this
     process only), see `cdp.services.batch_normalize.stage_contacts`.
 
+    Args:
+        stream, filename: the input (None: no new records, e.g. to apply new overrides).
+        out: the output folder of earlier runs, if any: its records, links, model, ledger and overrides.
+        full: recompute everything (retrain, block and score every pair) instead of adding the new records.
+        now: the time of the run (ledger events).
+
     Returns:
-        The xref (source, source_id, customer_id for every input row) and everything else the command
-        writes.
+        The xref (source, source_id, customer_id for every record) and everything else the command writes.
     """
-    reader = open_table(stream, filename)
-    missing = {"source", "source_id"} - set(reader.columns)
-    if missing:
-        raise InputError(f"{filename}: missing column(s) {', '.join(sorted(missing))}")
-    staged = stage_contacts(
-        reader, filename, default_country=default_country, day_first=day_first, workers=workers
-    )
-    resolution = resolve_records(staged, CONTACT_SETTINGS)
+    moment = now or datetime.now(UTC)
+    run_id = f"batch-{moment:%Y%m%dT%H%M%S%f}"
+    stored = StoredRun.load(out) if out is not None else None
+    overrides = load_overrides(out) if out is not None else []
+    if stream is not None:
+        reader = open_table(stream, filename)
+        missing = {"source", "source_id"} - set(reader.columns)
+        if missing:
+            raise InputError(f"{filename}: missing column(s) {', '.join(sorted(missing))}")
+        staged = stage_contacts(
+            reader, filename, default_country=default_country, day_first=day_first, workers=workers
+        )
+    elif stored is None:
+        raise InputError("no input and no earlier output to continue from")
+    else:
+        staged = stored.records.schema.empty_table()
+
+    if stored is None:
+        records, fresh = staged, np.ones(staged.num_rows, dtype=bool)
+        previous, history = PreviousIds(), IDENTITY_LEDGER_SCHEMA.empty_table()
+    else:
+        records, fresh = _union(stored.records, staged)
+        previous = previous_ids(stored.xref, "customer_id", stored.ledger, CONTACT_SETTINGS.entity)
+        history = stored.ledger
+    recorded = recorded_overrides(history["evidence"].to_pylist())
+
+    resolution: Resolution
+    if stored is None or full:
+        resolution = resolve_records(records, CONTACT_SETTINGS, None, previous, overrides, recorded)
+        links = links_table(records, resolution, "contact", run_id)
+        model = settings_and_model(resolution)
+    else:
+        keys = _keys(records)
+        row_of = {key: row for row, key in enumerate(keys)}
+        model = stored.model
+        resolution = resolve_incremental(
+            records,
+            fresh,
+            _accepted_links(stored.links, row_of, fresh),
+            previous,
+            CONTACT_SETTINGS,
+            Model.from_dict(model["model"], CONTACT_SETTINGS),
+            overrides,
+            recorded,
+        )
+        fresh_keys = {
+            f"{k.partition(':')[0]}\x1f{k.partition(':')[2]}" for k, f in zip(keys, fresh, strict=True) if f
+        }
+        links = _merged_links(stored.links, links_table(records, resolution, "contact", run_id), fresh_keys)
+
     xref = pa.table(
         {
-            "source": staged.column("source"),
-            "source_id": staged.column("source_id"),
+            "source": records.column("source"),
+            "source_id": records.column("source_id"),
             "customer_id": pa.array(resolution.ids, pa.string()),
         }
     )
-    result = summary(resolution)
-    return BatchResolution(
-        xref=xref,
-        links=links_table(staged, resolution, "contact", "batch"),
-        records=staged,
-        summary={**result, "customers": result["entities"]},
-        model=settings_and_model(resolution),
+    ledger = pa.concat_tables(
+        [history, ledger_table(resolution.events, CONTACT_SETTINGS.entity, run_id, moment)]
     )
+    result = summary(resolution)
+    result.update(
+        {
+            "customers": result["entities"],
+            "run_id": run_id,
+            "mode": "full" if stored is None or full else "incremental",
+            "fresh_records": int(fresh.sum()),
+            "accepted_links": int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0),
+            "ledger_events": dict(Counter(event.event.value for event in resolution.events)),
+        }
+    )
+    return BatchResolution(
+        xref=xref, links=links, records=records, ledger=ledger, summary=result, model=model
+    )
+
+
+def add_override(
+    out: Path, kind: str, first: str, second: str, by: str, why: str, now: datetime | None = None
+) -> Override:
+    """Record a force-link or force-separation in an output folder; both records must be in it.
+
+    Raises:
+        InputError: no output in the folder, an unknown record, or an invalid override.
+    """
+    stored = StoredRun.load(out)
+    if stored is None:
+        raise InputError(f"{out}: no `cdp resolve` output here; resolve a file into it first")
+    try:
+        override = make_override(kind, first, second, by, why, now or datetime.now(UTC))
+    except ValueError as error:
+        raise InputError(str(error)) from error
+    known = set(_keys(stored.records))
+    for record in (override.first, override.second):
+        if record not in known:
+            raise InputError(f"{out}: no record {record!r} (records are named source:source_id)")
+    overrides = [*load_overrides(out), override]
+    (out / OVERRIDES_FILE).write_text(
+        json.dumps([o.to_dict() for o in overrides], indent=2), encoding="utf-8"
+    )
+    return override

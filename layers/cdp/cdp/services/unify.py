@@ -25,7 +25,9 @@ from cdp.resolve import (
     resolve_records,
     settings_and_model,
 )
+from cdp.resolve.ledger import entity_events, ledger_table, previous_ids
 from cdp.resolve.output import links_table, summary
+from cdp.resolve.overrides import Override, parse_overrides, recorded_overrides
 from cdp.services.lake import Lake, rows_to_table
 from cdp.tables import (
     CONTACT_ACCOUNT,
@@ -33,6 +35,7 @@ from cdp.tables import (
     CUSTOMER_METRICS,
     GOLDEN_ACCOUNT,
     GOLDEN_CONTACT,
+    IDENTITY_LEDGER,
     LINKS,
     SEGMENT_MEMBERSHIP,
     STAGING_TABLES,
@@ -68,11 +71,35 @@ def latest_records(table: pa.Table) -> pa.Table:
     return order.take(pa.array(keep, pa.int64()))
 
 
+# Manual overrides of each entity, kept in the config bucket (written by POST /v1/overrides).
+OVERRIDES_KEY = "overrides/{entity}.json"
+
+
+def load_overrides(lake: Lake, entity: Entity) -> list[Override]:
+    """The entity's overrides from the config bucket (none when the object does not exist)."""
+    key = OVERRIDES_KEY.format(entity=entity.value)
+    if not any(item.key == key for item in lake.store.list(lake.buckets.config, key)):
+        return []
+    return parse_overrides(json.loads(lake.store.get_bytes(lake.buckets.config, key)))
+
+
 def _resolve_entity(
-    lake: Lake, entity: Entity, settings: ResolutionSettings, xref: TableDef, id_column: str, run_id: str
-) -> tuple[Resolution, pa.Table]:
+    lake: Lake,
+    catalog: Catalog,
+    entity: Entity,
+    settings: ResolutionSettings,
+    xref: TableDef,
+    id_column: str,
+    run_id: str,
+    history: pa.Table,
+    at: datetime,
+) -> tuple[Resolution, pa.Table, pa.Table]:
     staged = latest_records(lake.read_partitioned(STAGING_TABLES[entity]))
-    resolution = resolve_records(staged, settings)
+    # Ids stay stable across runs: the current (last committed) xref and ledger are the previous state.
+    current = lake.read_location(xref, catalog.table_location(xref.name))
+    previous = previous_ids(current, id_column, history, entity.value)
+    recorded = recorded_overrides(entity_events(history, entity.value)["evidence"].to_pylist())
+    resolution = resolve_records(staged, settings, None, previous, load_overrides(lake, entity), recorded)
     xref_table = pa.table(
         {
             "source": staged.column("source"),
@@ -82,24 +109,37 @@ def _resolve_entity(
         }
     )
     lake.write_snapshot(xref, run_id, xref_table)
+    events = ledger_table(resolution.events, entity.value, run_id, at)
     # The pipeline keeps every scored pair: a run's links are what stewards review and explain.
-    return resolution, links_table(staged, resolution, entity.value, run_id, near_miss_bits=None)
+    return resolution, links_table(staged, resolution, entity.value, run_id, near_miss_bits=None), events
 
 
-def resolve_run(lake: Lake, run_id: str) -> dict[str, Any]:
-    """Resolve staged contacts and accounts; write the run's xref and links snapshots, settings and model."""
-    contacts, contact_links = _resolve_entity(
-        lake, Entity.CONTACT, CONTACT_SETTINGS, XREF_CONTACT, "customer_id", run_id
+def resolve_run(lake: Lake, catalog: Catalog, run_id: str, at: datetime | None = None) -> dict[str, Any]:
+    """Resolve staged contacts and accounts, keeping the ids of the current xref by the ledger's rule; write
+    the run's xref, links and identity ledger snapshots, settings and model."""
+    moment = at or datetime.now(UTC)
+    history = lake.read_location(IDENTITY_LEDGER, catalog.table_location(IDENTITY_LEDGER.name))
+    contacts, contact_links, contact_events = _resolve_entity(
+        lake, catalog, Entity.CONTACT, CONTACT_SETTINGS, XREF_CONTACT, "customer_id", run_id, history, moment
     )
-    accounts, account_links = _resolve_entity(
-        lake, Entity.ACCOUNT, ACCOUNT_SETTINGS, XREF_ACCOUNT, "account_id", run_id
+    accounts, account_links, account_events = _resolve_entity(
+        lake, catalog, Entity.ACCOUNT, ACCOUNT_SETTINGS, XREF_ACCOUNT, "account_id", run_id, history, moment
     )
     lake.write_snapshot(LINKS, run_id, pa.concat_tables([contact_links, account_links]))
+    lake.write_snapshot(IDENTITY_LEDGER, run_id, pa.concat_tables([history, contact_events, account_events]))
     contact_summary, account_summary = summary(contacts), summary(accounts)
     result = {
         "run_id": run_id,
-        "contacts": {**contact_summary, "customers": contact_summary["entities"]},
-        "accounts": {**account_summary, "accounts": account_summary["entities"]},
+        "contacts": {
+            **contact_summary,
+            "customers": contact_summary["entities"],
+            "ledger_events": contact_events.num_rows,
+        },
+        "accounts": {
+            **account_summary,
+            "accounts": account_summary["entities"],
+            "ledger_events": account_events.num_rows,
+        },
     }
     lake.store.put_bytes(
         lake.buckets.curated,
