@@ -10,16 +10,20 @@ import pyarrow as pa
 from cdp.adapters.memory import MemoryCatalog, MemoryObjectStore
 from cdp.model import Entity, staging_schema
 from cdp.services.lake import Buckets, Lake, rows_to_table
-from cdp.tables import CURATED_TABLES, STAGING_TABLES, XREF_ACCOUNT, XREF_CONTACT
+from cdp.tables import ALL_TABLES, STAGING_TABLES, XREF_ACCOUNT, XREF_CONTACT, Zone
 
 BUCKETS = Buckets("landing", "staging", "curated", "quarantine", "config")
 LANDED = datetime(2026, 11, 23, tzinfo=UTC)
 
 
 def new_lake() -> tuple[Lake, MemoryCatalog]:
-    """An empty lake, every curated table pointing at its empty initial snapshot."""
+    """An empty lake, every curated table pointing at its empty initial snapshot, as template.yaml says."""
     catalog = MemoryCatalog(
-        {t.name: f"s3://{BUCKETS.curated}/{t.snapshot_prefix('initial')}" for t in CURATED_TABLES}
+        {
+            t.name: f"s3://{BUCKETS.curated}/{t.snapshot_prefix('initial') if t.snapshot else t.prefix + '/'}"
+            for t in ALL_TABLES
+            if t.zone is Zone.CURATED
+        }
     )
     return Lake(MemoryObjectStore(), BUCKETS), catalog
 

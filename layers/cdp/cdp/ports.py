@@ -66,6 +66,10 @@ class Catalog(Protocol):
         """Register a partition; registering an existing one is a no-op."""
         ...
 
+    def partition_locations(self, table: str) -> list[str]:
+        """The locations of a table's registered partitions."""
+        ...
+
 
 class QueryEngine(Protocol):
     """Athena-like SQL engine over the catalog's tables (Trino SQL)."""

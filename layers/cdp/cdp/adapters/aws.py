@@ -115,6 +115,14 @@ class GlueCatalog:
             if error.response["Error"]["Code"] != "AlreadyExistsException":
                 raise
 
+    def partition_locations(self, table: str) -> list[str]:
+        pages = self._glue.get_paginator("get_partitions").paginate(
+            DatabaseName=self.database, TableName=table
+        )
+        return sorted(
+            partition["StorageDescriptor"]["Location"] for page in pages for partition in page["Partitions"]
+        )
+
 
 class AthenaQueryEngine:
     """QueryEngine over Athena (the database and workgroup name the tables and the result location)."""

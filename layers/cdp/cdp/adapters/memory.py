@@ -66,6 +66,9 @@ class MemoryCatalog:
     def add_partition(self, table: str, values: Mapping[str, str], location: str) -> None:
         self.partitions.setdefault(table, {}).setdefault(tuple(values.values()), location)
 
+    def partition_locations(self, table: str) -> list[str]:
+        return sorted(self.partitions.get(table, {}).values())
+
 
 class MemorySecretStore:
     """SecretStore in a dict."""

@@ -55,9 +55,13 @@ class FolderCatalog:
         document = json.loads((root / "catalog.json").read_text(encoding="utf-8"))
         self.database: str = document["database"]
         self._locations: dict[str, str] = document["tables"]
+        self._partitions: dict[str, list[str]] = document.get("partitions", {})
 
     def table_location(self, table: str) -> str:
         return self._locations[table]
+
+    def partition_locations(self, table: str) -> list[str]:
+        return self._partitions.get(table, [])
 
     def tables(self) -> list[str]:
         return sorted(self._locations)

@@ -40,6 +40,7 @@ from cdp.tables import (
     CUSTOMER_METRICS,
     GOLDEN_ACCOUNT,
     GOLDEN_CONTACT,
+    HISTORY_TABLES,
     LINKS,
     SEGMENT_MEMBERSHIP,
     STAGING_TABLES,
@@ -250,9 +251,12 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
 
 
 def commit_run(lake: Lake, catalog: Catalog, run_id: str, stage: str) -> dict[str, Any]:
-    """Move the current pointer (each Glue table's location) of a stage's tables to the run's snapshot.
+    """Move the current pointer (each Glue table's location) of a stage's tables to the run's snapshot,
+    and register the run in their `<table>_history` tables.
 
     Every snapshot is checked first: if one is missing, no pointer moves and the previous run stays current.
+    If moving a pointer fails midway, the pointers already moved go back before the error is raised, so the
+    stage's tables are never left on two different runs.
     """
     if stage not in COMMIT_STAGES:
         raise ValueError(f"unknown commit stage {stage!r}; known: {', '.join(COMMIT_STAGES)}")
@@ -264,6 +268,16 @@ def commit_run(lake: Lake, catalog: Catalog, run_id: str, stage: str) -> dict[st
         if not any(item.key.endswith(".parquet") for item in lake.store.list(bucket, prefix)):
             raise RuntimeError(f"run {run_id}: snapshot of {table.name} is missing; nothing was committed")
         locations[table.name] = f"s3://{bucket}/{prefix}"
+    previous = {name: catalog.table_location(name) for name in locations}
+    moved: list[str] = []
+    try:
+        for name, location in locations.items():
+            catalog.set_table_location(name, location)
+            moved.append(name)
+    except Exception:
+        for name in reversed(moved):
+            catalog.set_table_location(name, previous[name])
+        raise
     for name, location in locations.items():
-        catalog.set_table_location(name, location)
+        catalog.add_partition(HISTORY_TABLES[name].name, {"run_id": run_id}, location)
     return {"run_id": run_id, "stage": stage, "tables": sorted(locations)}
