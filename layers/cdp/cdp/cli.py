@@ -52,6 +52,32 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forget(args: argparse.Namespace) -> int:
+    import json
+
+    from cdp.erasure import ErasureRequestError
+    from cdp.local.lake_dir import FolderObjectStore, folder_buckets
+    from cdp.services.erasure import forget
+    from cdp.services.lake import Lake
+
+    lake = Path(args.lake)
+    if not (lake / "catalog.json").is_file():
+        print(f"cdp forget: no lake at {lake} (run `make demo` first)", file=sys.stderr)
+        return 2
+    kind, value = next(
+        (k, v)
+        for k, v in (("email", args.email), ("phone", args.phone), ("customer_id", args.customer_id))
+        if v
+    )
+    try:
+        receipt = forget(Lake(FolderObjectStore(lake), folder_buckets(lake)), kind, value, args.include_raw)
+    except ErasureRequestError as error:
+        print(f"cdp forget: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(receipt, indent=2))
+    return 0
+
+
 def _lake_stack(lake: Path):  # noqa: ANN202 - a LocalCdp, imported lazily
     """A local stack with the lake saved in `lake` loaded into it."""
     from cdp.local.stack import LocalCdp
@@ -300,6 +326,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest.add_argument("--lake", default="out/demo/lake", help="the local lake folder (loaded, then saved)")
     ingest.set_defaults(run=_ingest)
+    forget = commands.add_parser(
+        "forget", help="erase a person from the local lake (staging, golden tables, snapshots, derived files)"
+    )
+    who = forget.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email")
+    who.add_argument("--phone")
+    who.add_argument("--customer-id", help="a golden customer_id, a source record id or a customer number")
+    forget.add_argument(
+        "--include-raw",
+        action="store_true",
+        help="also delete the raw landed files holding them (every version)",
+    )
+    forget.add_argument("--lake", default="out/demo/lake")
+    forget.set_defaults(run=_forget)
     run = commands.add_parser("run", help="run the unify state machine on the local lake")
     run.add_argument("--lake", default="out/demo/lake")
     run.add_argument("--run-id", default=None, help="defaults to run-<UTC timestamp>")

@@ -50,6 +50,10 @@ class ObjectStore(Protocol):
         """Delete an object (used for derived data only, never for raw landed objects)."""
         ...
 
+    def purge(self, bucket: str, key: str) -> None:
+        """Delete an object with every version of it (erasure of raw objects, when explicitly asked)."""
+        ...
+
 
 class Catalog(Protocol):
     """Glue-like data catalog."""

@@ -63,6 +63,13 @@ class S3ObjectStore:
     def delete(self, bucket: str, key: str) -> None:
         self._s3.delete_object(Bucket=bucket, Key=key)
 
+    def purge(self, bucket: str, key: str) -> None:
+        pages = self._s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key)
+        for page in pages:
+            for version in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if version["Key"] == key:
+                    self._s3.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
+
 
 class GlueCatalog:
     """Catalog over one Glue database."""

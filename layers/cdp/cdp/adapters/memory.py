@@ -47,6 +47,9 @@ class MemoryObjectStore:
     def delete(self, bucket: str, key: str) -> None:
         self.objects.pop((bucket, key), None)
 
+    def purge(self, bucket: str, key: str) -> None:
+        self.objects.pop((bucket, key), None)
+
 
 class MemoryCatalog:
     """Catalog in a dict: table -> location, and the partitions registered."""
