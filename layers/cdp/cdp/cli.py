@@ -32,13 +32,23 @@ def _query(args: argparse.Namespace) -> int:
 
     from cdp.local.athena import DuckDBQueryEngine, QueryError
     from cdp.local.lake_dir import FolderCatalog, FolderObjectStore
+    from cdp.local.named_queries import bind, named_queries
 
     lake = Path(args.lake)
     if not (lake / "catalog.json").is_file():
         print(f"cdp query: no exported lake at {lake} (run `make demo` first)", file=sys.stderr)
         return 2
+    if (args.sql is None) == (args.named is None):
+        print("cdp query: give either SQL or --named NAME", file=sys.stderr)
+        return 2
     try:
-        result = DuckDBQueryEngine(FolderCatalog(lake), FolderObjectStore(lake)).query(args.sql)
+        sql = args.sql
+        if args.named is not None:
+            queries = named_queries(_repository_root() / "template.yaml")
+            if args.named not in queries:
+                raise QueryError(f"no named query {args.named!r}; known: {', '.join(sorted(queries))}")
+            sql = bind(queries[args.named], args.param)
+        result = DuckDBQueryEngine(FolderCatalog(lake), FolderObjectStore(lake)).query(sql)
     except QueryError as error:
         print(f"cdp query: {error}", file=sys.stderr)
         return 2
@@ -315,7 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=7)
     demo.set_defaults(run=_demo)
     query = commands.add_parser("query", help="run Athena SQL on DuckDB over an exported lake")
-    query.add_argument("sql")
+    query.add_argument("sql", nargs="?")
+    query.add_argument("--named", help="run a named query of template.yaml (AWS::Athena::NamedQuery)")
+    query.add_argument(
+        "--param", action="append", default=[], help="a value for the named query's next `?` (repeatable)"
+    )
     query.add_argument("--lake", default="out/demo/lake")
     query.add_argument("--limit", type=int, default=50, help="rows to print")
     query.set_defaults(run=_query)
