@@ -72,3 +72,20 @@ def test_catalog_prints_tables_and_profiles(lake: Path, capsys: pytest.CaptureFi
     assert main(["catalog", "--lake", str(lake)]) == 0
     printed = capsys.readouterr().out
     assert "golden_contact" in printed and "crm/contacts_2026-11.csv" in printed and "email" in printed
+
+
+def test_named_queries_run_locally_with_the_template_sql(
+    demo: DemoResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a customer known from two sources
+    golden = pq.read_table(next(demo.lake.glob("cdp-curated-*/golden_contact/run_id=run-0001/*.parquet")))
+    email = next(row["email"] for row in golden.to_pylist() if len(row["sources"]) > 1 and row["email"])
+    lake = str(demo.lake)
+    # When the named queries run
+    assert main(["query", "--named", "customer_360_by_email", "--param", email.upper(), "--lake", lake]) == 0
+    assert "1 row(s)" in capsys.readouterr().out
+    assert main(["query", "--named", "source_overlap", "--lake", lake]) == 0
+    assert "webforms" in capsys.readouterr().out
+    assert main(["query", "--named", "duplicates_per_source", "--lake", lake]) == 0
+    assert "crm" in capsys.readouterr().out
+    assert main(["query", "--named", "nope", "--lake", lake]) == 2

@@ -32,13 +32,23 @@ def _query(args: argparse.Namespace) -> int:
 
     from cdp.local.athena import DuckDBQueryEngine, QueryError
     from cdp.local.lake_dir import FolderCatalog, FolderObjectStore
+    from cdp.local.named_queries import bind, named_queries
 
     lake = Path(args.lake)
     if not (lake / "catalog.json").is_file():
         print(f"cdp query: no exported lake at {lake} (run `make demo` first)", file=sys.stderr)
         return 2
+    if (args.sql is None) == (args.named is None):
+        print("cdp query: give either SQL or --named NAME", file=sys.stderr)
+        return 2
     try:
-        result = DuckDBQueryEngine(FolderCatalog(lake), FolderObjectStore(lake)).query(args.sql)
+        sql = args.sql
+        if args.named is not None:
+            queries = named_queries(_repository_root() / "template.yaml")
+            if args.named not in queries:
+                raise QueryError(f"no named query {args.named!r}; known: {', '.join(sorted(queries))}")
+            sql = bind(queries[args.named], args.param)
+        result = DuckDBQueryEngine(FolderCatalog(lake), FolderObjectStore(lake)).query(sql)
     except QueryError as error:
         print(f"cdp query: {error}", file=sys.stderr)
         return 2
@@ -49,6 +59,32 @@ def _query(args: argparse.Namespace) -> int:
         table.add_row(*(str(row[name]) for name in result.column_names))
     Console().print(table)
     print(f"{result.num_rows} row(s)")
+    return 0
+
+
+def _forget(args: argparse.Namespace) -> int:
+    import json
+
+    from cdp.erasure import ErasureRequestError
+    from cdp.local.lake_dir import FolderObjectStore, folder_buckets
+    from cdp.services.erasure import forget
+    from cdp.services.lake import Lake
+
+    lake = Path(args.lake)
+    if not (lake / "catalog.json").is_file():
+        print(f"cdp forget: no lake at {lake} (run `make demo` first)", file=sys.stderr)
+        return 2
+    kind, value = next(
+        (k, v)
+        for k, v in (("email", args.email), ("phone", args.phone), ("customer_id", args.customer_id))
+        if v
+    )
+    try:
+        receipt = forget(Lake(FolderObjectStore(lake), folder_buckets(lake)), kind, value, args.include_raw)
+    except ErasureRequestError as error:
+        print(f"cdp forget: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(receipt, indent=2))
     return 0
 
 
@@ -308,7 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=7)
     demo.set_defaults(run=_demo)
     query = commands.add_parser("query", help="run Athena SQL on DuckDB over an exported lake")
-    query.add_argument("sql")
+    query.add_argument("sql", nargs="?")
+    query.add_argument("--named", help="run a named query of template.yaml (AWS::Athena::NamedQuery)")
+    query.add_argument(
+        "--param", action="append", default=[], help="a value for the named query's next `?` (repeatable)"
+    )
     query.add_argument("--lake", default="out/demo/lake")
     query.add_argument("--limit", type=int, default=50, help="rows to print")
     query.set_defaults(run=_query)
@@ -319,6 +359,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest.add_argument("--lake", default="out/demo/lake", help="the local lake folder (loaded, then saved)")
     ingest.set_defaults(run=_ingest)
+    forget = commands.add_parser(
+        "forget", help="erase a person from the local lake (staging, golden tables, snapshots, derived files)"
+    )
+    who = forget.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email")
+    who.add_argument("--phone")
+    who.add_argument("--customer-id", help="a golden customer_id, a source record id or a customer number")
+    forget.add_argument(
+        "--include-raw",
+        action="store_true",
+        help="also delete the raw landed files holding them (every version)",
+    )
+    forget.add_argument("--lake", default="out/demo/lake")
+    forget.set_defaults(run=_forget)
     run = commands.add_parser("run", help="run the unify state machine on the local lake")
     run.add_argument("--lake", default="out/demo/lake")
     run.add_argument("--run-id", default=None, help="defaults to run-<UTC timestamp>")

@@ -1,4 +1,4 @@
-"""Configuration as data: sources, segments and destinations, each one YAML document.
+"""Configuration as data: sources, segments, destinations and survivorship, each one YAML document.
 
 Parsing is pure (text in, typed objects out); where the text comes from (the config bucket on AWS,
 the repository's `config/` folder locally) is the adapters' business.
@@ -6,11 +6,14 @@ the repository's `config/` folder locally) is the adapters' business.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cdp.golden.survivorship import ACCOUNT_RULES, CONTACT_RULES, AttributeRule
 from cdp.model import CANONICAL_FIELDS, Entity
 
 
@@ -84,6 +87,70 @@ class DestinationConfig(BaseModel):
     fields: list[str] = ["customer_id", "email", "phone", "first_name", "last_name"]
 
 
+# The rule names of cdp.golden.survivorship.RULES (a test keeps the two equal).
+SurvivorshipRule = Literal["valid", "trust", "recent", "frequent", "complete"]
+
+
+def _with_chains(
+    defaults: tuple[AttributeRule, ...], chains: Mapping[str, Sequence[str]]
+) -> tuple[AttributeRule, ...]:
+    return tuple(
+        replace(rule, chain=tuple(chains[rule.attribute])) if rule.attribute in chains else rule
+        for rule in defaults
+    )
+
+
+class SurvivorshipConfig(BaseModel):
+    """Which value of a cluster becomes the golden one, per attribute (`survivorship.yaml`).
+
+    `source_priority` ranks sources, most trusted first, for the "trust" rule (listed sources come before
+    unlisted ones, which keep the order of their own `trust_rank`); `contact` and `account` give the
+    rule chain of any attribute, the others keep the built-in chain.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    source_priority: list[str] = []
+    contact: dict[str, list[SurvivorshipRule]] = {}
+    account: dict[str, list[SurvivorshipRule]] = {}
+
+    @model_validator(mode="after")
+    def _attributes_are_known(self) -> SurvivorshipConfig:
+        for entity, chains, defaults in (
+            ("contact", self.contact, CONTACT_RULES),
+            ("account", self.account, ACCOUNT_RULES),
+        ):
+            known = {rule.attribute: rule for rule in defaults}
+            for attribute, chain in chains.items():
+                if attribute not in known:
+                    raise ValueError(f"{entity}.{attribute}: unknown attribute; known: {', '.join(known)}")
+                if not chain:
+                    raise ValueError(f"{entity}.{attribute}: the rule chain is empty")
+                if "valid" in chain and known[attribute].valid_field is None:
+                    raise ValueError(
+                        f"{entity}.{attribute}: has no validity flag, the 'valid' rule cannot apply"
+                    )
+        if len(set(self.source_priority)) != len(self.source_priority):
+            raise ValueError("source_priority: a source is listed twice")
+        return self
+
+    @property
+    def contact_rules(self) -> tuple[AttributeRule, ...]:
+        """The contact attributes' rules, the configured chains over the built-in ones."""
+        return _with_chains(CONTACT_RULES, self.contact)
+
+    @property
+    def account_rules(self) -> tuple[AttributeRule, ...]:
+        """The account attributes' rules, the configured chains over the built-in ones."""
+        return _with_chains(ACCOUNT_RULES, self.account)
+
+    def trust_rank(self, source: str, configured_rank: int) -> int:
+        """The rank the "trust" rule reads: the position in `source_priority`, else after every listed
+        source in the order of the source's own `trust_rank`."""
+        if source in self.source_priority:
+            return self.source_priority.index(source) + 1
+        return len(self.source_priority) + configured_rank
+
+
 def _load(text: str, model: type[BaseModel], origin: str) -> Any:
     try:
         document = yaml.safe_load(text)
@@ -112,6 +179,11 @@ def parse_segment(text: str, origin: str = "segment") -> SegmentConfig:
 def parse_destination(text: str, origin: str = "destination") -> DestinationConfig:
     """Parse one destination YAML document."""
     return _load(text, DestinationConfig, origin)
+
+
+def parse_survivorship(text: str, origin: str = "survivorship.yaml") -> SurvivorshipConfig:
+    """Parse the survivorship document."""
+    return _load(text, SurvivorshipConfig, origin)
 
 
 def dump_yaml(document: dict[str, Any]) -> str:

@@ -303,6 +303,9 @@ CONSENT_ITEM = pa.struct(
     ]
 )
 
+# One postal address a golden contact is known at (the golden street/postcode/city/country is the first).
+ADDRESS_ITEM = pa.struct([("street", _S), ("postcode", _S), ("city", _S), ("country", _S)])
+
 GOLDEN_CONTACT_SCHEMA = pa.schema(
     [
         ("customer_id", _S),
@@ -317,6 +320,7 @@ GOLDEN_CONTACT_SCHEMA = pa.schema(
         ("postcode", _S),
         ("city", _S),
         ("country", _S),
+        ("addresses", pa.list_(ADDRESS_ITEM)),
         ("birth_date", pa.date32()),
         ("company_name", _S),
         ("siret", _S),
@@ -402,9 +406,12 @@ CUSTOMER_METRICS_SCHEMA = pa.schema(
         ("recency_days", pa.int64()),
         ("email_opens", pa.int64()),
         ("email_clicks", pa.int64()),
+        ("last_email_engagement_at", pa.timestamp("us", tz="UTC")),
         ("web_visits", pa.int64()),
         ("first_seen_at", pa.timestamp("us", tz="UTC")),
         ("last_seen_at", pa.timestamp("us", tz="UTC")),
+        ("average_order_value", pa.float64()),
+        ("preferred_channel", _S),
         ("run_id", _S),
     ]
 )

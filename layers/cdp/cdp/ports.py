@@ -50,6 +50,10 @@ class ObjectStore(Protocol):
         """Delete an object (used for derived data only, never for raw landed objects)."""
         ...
 
+    def purge(self, bucket: str, key: str) -> None:
+        """Delete an object with every version of it (erasure of raw objects, when explicitly asked)."""
+        ...
+
 
 class Catalog(Protocol):
     """Glue-like data catalog."""
@@ -64,6 +68,10 @@ class Catalog(Protocol):
 
     def add_partition(self, table: str, values: Mapping[str, str], location: str) -> None:
         """Register a partition; registering an existing one is a no-op."""
+        ...
+
+    def partition_locations(self, table: str) -> list[str]:
+        """The locations of a table's registered partitions."""
         ...
 
 

@@ -37,16 +37,17 @@ class TableDef:
     schema: pa.Schema
     partition_keys: tuple[str, ...] = ()
     description: str = ""
+    history_of: str | None = None  # a history table reads every committed snapshot of this table
 
     @property
     def prefix(self) -> str:
         """Key prefix of the table's objects inside its bucket."""
-        return self.name
+        return self.history_of or self.name
 
     @property
     def snapshot(self) -> bool:
         """Whether the table is written as one snapshot per run (curated) rather than by partitions."""
-        return self.zone is Zone.CURATED
+        return self.zone is Zone.CURATED and self.history_of is None
 
     def snapshot_prefix(self, run_id: str) -> str:
         """Key prefix of the run's snapshot of a curated table."""
@@ -136,7 +137,26 @@ CURATED_TABLES: tuple[TableDef, ...] = (
     SEGMENT_MEMBERSHIP,
 )
 
-ALL_TABLES: tuple[TableDef, ...] = (*STAGING_TABLES.values(), QUARANTINE, *CURATED_TABLES)
+# `<table>_history`: the same table over its root, partitioned by run_id; the commit step registers a
+# run's partition when it makes the run current, so earlier runs stay queryable and failed ones never show.
+HISTORY_TABLES: dict[str, TableDef] = {
+    t.name: TableDef(
+        f"{t.name}_history",
+        Zone.CURATED,
+        t.schema,
+        partition_keys=("run_id",),
+        description=f"Every committed run of {t.name} (partition run_id).",
+        history_of=t.name,
+    )
+    for t in CURATED_TABLES
+}
+
+ALL_TABLES: tuple[TableDef, ...] = (
+    *STAGING_TABLES.values(),
+    QUARANTINE,
+    *CURATED_TABLES,
+    *HISTORY_TABLES.values(),
+)
 
 
 def table(name: str) -> TableDef:

@@ -63,6 +63,13 @@ class S3ObjectStore:
     def delete(self, bucket: str, key: str) -> None:
         self._s3.delete_object(Bucket=bucket, Key=key)
 
+    def purge(self, bucket: str, key: str) -> None:
+        pages = self._s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key)
+        for page in pages:
+            for version in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if version["Key"] == key:
+                    self._s3.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
+
 
 class GlueCatalog:
     """Catalog over one Glue database."""
@@ -114,6 +121,14 @@ class GlueCatalog:
         except ClientError as error:
             if error.response["Error"]["Code"] != "AlreadyExistsException":
                 raise
+
+    def partition_locations(self, table: str) -> list[str]:
+        pages = self._glue.get_paginator("get_partitions").paginate(
+            DatabaseName=self.database, TableName=table
+        )
+        return sorted(
+            partition["StorageDescriptor"]["Location"] for page in pages for partition in page["Partitions"]
+        )
 
 
 class AthenaQueryEngine:

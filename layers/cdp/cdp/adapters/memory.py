@@ -47,6 +47,9 @@ class MemoryObjectStore:
     def delete(self, bucket: str, key: str) -> None:
         self.objects.pop((bucket, key), None)
 
+    def purge(self, bucket: str, key: str) -> None:
+        self.objects.pop((bucket, key), None)
+
 
 class MemoryCatalog:
     """Catalog in a dict: table -> location, and the partitions registered."""
@@ -65,6 +68,9 @@ class MemoryCatalog:
 
     def add_partition(self, table: str, values: Mapping[str, str], location: str) -> None:
         self.partitions.setdefault(table, {}).setdefault(tuple(values.values()), location)
+
+    def partition_locations(self, table: str) -> list[str]:
+        return sorted(self.partitions.get(table, {}).values())
 
 
 class MemorySecretStore:

@@ -1,6 +1,6 @@
 """Golden records: survivorship with lineage, contact-account links, customer metrics."""
 
-from cdp.golden.consent import permits
+from cdp.golden.consent import attribute_consents, golden_consents, permits
 from cdp.golden.metrics import customer_metrics
 from cdp.golden.survivorship import (
     ACCOUNT_RULES,
@@ -15,9 +15,11 @@ __all__ = [
     "ACCOUNT_RULES",
     "CONTACT_RULES",
     "AttributeRule",
+    "attribute_consents",
     "build_golden",
     "choose",
     "customer_metrics",
+    "golden_consents",
     "link_contacts_to_accounts",
     "permits",
 ]

@@ -1,10 +1,19 @@
-"""Customer metrics from transactions and engagement events: recency, frequency, monetary value."""
+"""Customer metrics from transactions and engagement events: recency, frequency, monetary value,
+first and last seen, e-mail engagement, web visits and the preferred channel."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+from cdp.normalize.data import CHANNELS
+
+_CANONICAL_CHANNELS = frozenset(CHANNELS.values())
+# The channel an engagement event happened on, whatever the sending tool called its campaign.
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+_EVENT_CHANNELS = {"open": "email", "click": "email", "visit": "web", "page_view": "web"}
 
 
 def customer_metrics(
@@ -14,6 +23,10 @@ def customer_metrics(
     as_of: datetime,
 ) -> list[dict[str, Any]]:
     """One metrics row per customer (every customer gets a row, zeros when nothing is known).
+
+    `preferred_channel` is the channel of most of the customer's interactions: purchases on their own
+    channel when it is a known one (store, web, phone...), e-mail opens and clicks on "email", visits
+    on "web"; ties go to the most recent interaction's channel.
 
     Args:
         customer_ids: every golden customer id.
@@ -32,12 +45,25 @@ def customer_metrics(
             "recency_days": None,
             "email_opens": 0,
             "email_clicks": 0,
+            "last_email_engagement_at": None,
             "web_visits": 0,
             "first_seen_at": None,
             "last_seen_at": None,
+            "average_order_value": None,
+            "preferred_channel": None,
         }
         for cid in customer_ids
     }
+    channels: dict[str, Counter[str]] = {cid: Counter() for cid in customer_ids}
+    channel_last: dict[str, dict[str, datetime]] = {cid: {} for cid in customer_ids}
+
+    def used(customer: str, channel: str | None, at: datetime | None) -> None:
+        if channel not in _CANONICAL_CHANNELS:
+            return
+        channels[customer][channel] += 1
+        if at is not None:
+            last = channel_last[customer]
+            last[channel] = max(last.get(channel, at), at)
 
     def seen(row: dict[str, Any], at: datetime | None) -> None:
         if at is None:
@@ -56,6 +82,7 @@ def customer_metrics(
             row["first_order_at"] = at if row["first_order_at"] is None else min(row["first_order_at"], at)
             row["last_order_at"] = at if row["last_order_at"] is None else max(row["last_order_at"], at)
         seen(row, at)
+        used(row["customer_id"], tx.get("channel"), at)
     counters = {
         "open": "email_opens",
         "click": "email_clicks",
@@ -66,12 +93,25 @@ def customer_metrics(
         row = metrics.get(event.get("customer_id") or "")
         if row is None:
             continue
-        counter = counters.get((event.get("event_type") or "").lower())
+        kind = (event.get("event_type") or "").lower()
+        at = event.get("occurred_at")
+        counter = counters.get(kind)
         if counter:
             row[counter] += 1
-        seen(row, event.get("occurred_at"))
-    for row in metrics.values():
+        if counter in ("email_opens", "email_clicks") and at is not None:
+            last = row["last_email_engagement_at"]
+            row["last_email_engagement_at"] = at if last is None else max(last, at)
+        seen(row, at)
+        used(row["customer_id"], _EVENT_CHANNELS.get(kind), at)
+    for cid, row in metrics.items():
         if row["last_order_at"] is not None:
             row["recency_days"] = (as_of - row["last_order_at"]).days
+        if row["orders"]:
+            row["average_order_value"] = round(row["revenue"] / row["orders"], 2)
         row["revenue"] = round(row["revenue"], 2)
+        if channels[cid]:
+            last = channel_last[cid]
+            row["preferred_channel"] = max(
+                channels[cid], key=lambda c: (channels[cid][c], last.get(c, _OLDEST), c)
+            )
     return [metrics[cid] for cid in customer_ids]

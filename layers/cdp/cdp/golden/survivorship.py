@@ -34,7 +34,8 @@ class AttributeRule:
         chain: rules applied in order.
         group: attributes of one group (e.g. an address) are all taken from the record that wins
             the group's first attribute, so a street never pairs with another record's city.
-        collect: also keep every distinct value, in a list column of this name.
+        collect: also keep every distinct value, in a list column of this name, the golden value first;
+            on a group's first attribute, every distinct group (e.g. each address) as a list of structs.
         collect_also: other (field, validity flag) pairs whose valid values join that list (a
             contact's mobile joins its phones even when another number is the best one).
     """
@@ -60,14 +61,13 @@ CONTACT_RULES: tuple[AttributeRule, ...] = (
         collect="phones",
         collect_also=(("mobile", "mobile_valid"),),
     ),
-    AttributeRule("street", ("recent", "trust"), group="address"),
+    AttributeRule("street", ("recent", "trust"), group="address", collect="addresses"),
     AttributeRule("postcode", ("recent", "trust"), group="address"),
     AttributeRule("city", ("recent", "trust"), group="address"),
     AttributeRule("country", ("recent", "trust"), group="address"),
     AttributeRule("birth_date", ("valid", "frequent", "trust"), valid_field="birth_date_valid"),
     AttributeRule("company_name", ("trust", "recent")),
     AttributeRule("siret", ("valid", "trust", "recent"), valid_field="siret_valid"),
-    AttributeRule("email_opt_in", ("recent",)),
 )
 
 ACCOUNT_RULES: tuple[AttributeRule, ...] = (
@@ -132,6 +132,28 @@ def choose(
     return winner, deciding or ["only value" if len(candidates) == 1 else "first source key"]
 
 
+def _collect_groups(
+    records: Sequence[Mapping[str, Any]],
+    rules: Sequence[AttributeRule],
+    group: str,
+    winner: Mapping[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """Every distinct value of a group (e.g. each address), the winning record's first."""
+    members = [(r.attribute, r.source_field or r.attribute) for r in rules if r.group == group]
+
+    def value(record: Mapping[str, Any]) -> dict[str, Any]:
+        return {attribute: record.get(field) or None for attribute, field in members}
+
+    distinct: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for record in sorted(records, key=_key):
+        item = value(record)
+        if any(v is not None for v in item.values()):
+            distinct.setdefault(tuple(item.values()), item)
+    primary = value(winner) if winner is not None else None
+    others = [item for item in distinct.values() if item != primary]
+    return ([primary] if primary in distinct.values() else []) + others
+
+
 def build_golden(records: Sequence[Mapping[str, Any]], rules: Sequence[AttributeRule]) -> dict[str, Any]:
     """One golden record from a cluster's staged records, with a `lineage` list.
 
@@ -165,7 +187,9 @@ def build_golden(records: Sequence[Mapping[str, Any]], rules: Sequence[Attribute
                     "rule": ">".join(deciding),
                 }
             )
-        if rule.collect:
+        if rule.collect and rule.group:
+            golden[rule.collect] = _collect_groups(records, rules, rule.group, group_winner.get(rule.group))
+        elif rule.collect:
             sources = ((field, rule.valid_field), *rule.collect_also)
             values = sorted(
                 {

@@ -7,6 +7,7 @@ Athena's dialect to DuckDB's, and every table the query names is loaded from its
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import duckdb
@@ -25,6 +26,8 @@ class TableCatalog(Protocol):
     database: str
 
     def table_location(self, table: str) -> str: ...
+
+    def partition_locations(self, table: str) -> list[str]: ...
 
 
 class QueryError(ValueError):
@@ -59,23 +62,34 @@ class DuckDBQueryEngine:
         self._catalog = catalog
         self._store = store
 
-    def _load(self, name: str) -> pa.Table:
+    def _objects(self, name: str, known: TableDef | None) -> Iterator[tuple[str, str, str]]:
+        """(bucket, key, key relative to the table's location) of each object the table reads: a history
+        table, like Athena, only its registered partitions (the committed runs)."""
         location = self._catalog.table_location(name)
-        bucket, prefix = parse_location(location)
+        roots = [location]
+        if known is not None and known.history_of:
+            roots = self._catalog.partition_locations(name)
+        _bucket, table_prefix = parse_location(location)
+        for root in roots:
+            bucket, prefix = parse_location(root)
+            for item in self._store.list(bucket, prefix):
+                yield bucket, item.key, item.key[len(table_prefix) :]
+
+    def _load(self, name: str) -> pa.Table:
         known = _KNOWN.get(name)
+        location = self._catalog.table_location(name)
         pieces = []
-        for item in self._store.list(bucket, prefix):
-            relative = item.key[len(prefix) :]
-            if not item.key.endswith(".parquet") or any(
+        for bucket, key, relative in self._objects(name, known):
+            if not key.endswith(".parquet") or any(
                 part.startswith(("_", ".")) for part in relative.split("/")
             ):
                 continue
-            piece = from_parquet(self._store.get_bytes(bucket, item.key))
+            piece = from_parquet(self._store.get_bytes(bucket, key))
             for part in relative.split("/")[:-1]:
                 if "=" in part:
-                    key, value = part.split("=", 1)
-                    if key not in piece.column_names:
-                        piece = piece.append_column(key, pa.array([value] * piece.num_rows, pa.string()))
+                    column, value = part.split("=", 1)
+                    if column not in piece.column_names:
+                        piece = piece.append_column(column, pa.array([value] * piece.num_rows, pa.string()))
             pieces.append(piece)
         if known is not None:
             if not pieces:

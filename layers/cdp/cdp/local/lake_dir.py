@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from cdp.ports import StoredObject
+from cdp.services.lake import Buckets
 
 
 class FolderObjectStore:
@@ -47,6 +49,22 @@ class FolderObjectStore:
     def delete(self, bucket: str, key: str) -> None:
         (self.root / bucket / key).unlink(missing_ok=True)
 
+    def purge(self, bucket: str, key: str) -> None:
+        self.delete(bucket, key)  # a folder keeps no versions
+
+
+def folder_buckets(root: Path) -> Buckets:
+    """The bucket of each role in an exported lake (`<prefix>-<role>-<account>-<region>` folders)."""
+    found = {}
+    for path in root.iterdir():
+        match = re.search(r"-(landing|staging|curated|quarantine|config)-\d{12}-", path.name)
+        if path.is_dir() and match:
+            found[match.group(1)] = path.name
+    missing = sorted({"landing", "staging", "curated", "quarantine", "config"} - set(found))
+    if missing:
+        raise FileNotFoundError(f"{root}: no bucket folder for {', '.join(missing)}")
+    return Buckets(**found)
+
 
 class FolderCatalog:
     """The table locations saved in `catalog.json`."""
@@ -55,9 +73,13 @@ class FolderCatalog:
         document = json.loads((root / "catalog.json").read_text(encoding="utf-8"))
         self.database: str = document["database"]
         self._locations: dict[str, str] = document["tables"]
+        self._partitions: dict[str, list[str]] = document.get("partitions", {})
 
     def table_location(self, table: str) -> str:
         return self._locations[table]
+
+    def partition_locations(self, table: str) -> list[str]:
+        return self._partitions.get(table, [])
 
     def tables(self) -> list[str]:
         return sorted(self._locations)

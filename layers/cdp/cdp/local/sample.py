@@ -463,6 +463,30 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
     path.write_bytes(gzip.compress(events.getvalue().encode("utf-8"), mtime=0))
     sample.files["emailing"] = path
 
+    # Consent log: opt-ins per channel and purpose, some withdrawn later (the later statement wins). Its
+    # own random stream, so the other files stay the same.
+    consent_rng = random.Random(seed + 1)
+    consents = io.StringIO()
+    writer = csv.writer(consents, lineterminator="\n")
+    writer.writerow(["id", "client", "email", "canal", "finalite", "accord", "date"])
+    statements = 0
+    for person in consent_rng.sample(people, k=len(people) // 5):
+        granted_at = stamp - timedelta(days=consent_rng.randint(30, 300))
+        by_card = consent_rng.random() < 0.5
+        who = [person.loyalty, ""] if by_card else ["", person.email]
+        channel = consent_rng.choice(["email", "email", "sms"])
+        for granted, when in [("oui", granted_at)] + (
+            [("non", granted_at + timedelta(days=consent_rng.randint(1, 29)))]
+            if consent_rng.random() < 0.4
+            else []
+        ):
+            statements += 1
+            writer.writerow([f"K{statements:06d}", *who, channel, "marketing", granted, when.isoformat()])
+    path = out / "consents" / "consents_2026-11.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(consents.getvalue(), encoding="utf-8")
+    sample.files["consents"] = path
+
     (out / "truth.json").write_text(
         json.dumps({f"{s}/{i}": p for (s, i), p in sorted(sample.truth.items())}, indent=0), encoding="utf-8"
     )

@@ -22,6 +22,7 @@ from cdp.local.gateway import LocalApiGateway
 from cdp.local.receiver import WebhookReceiver
 from cdp.services import bootstrap
 from cdp.services.lake import Buckets
+from cdp.tables import HISTORY_TABLES
 
 # Locally the functions query DuckDB instead of Athena; everything else runs as template.yaml says.
 LOCAL_OVERRIDES = {"QUERY_ENGINE": "duckdb"}
@@ -198,6 +199,10 @@ class LocalCdp:
         glue = GlueCatalog(self.database, self.aws.client("glue"))
         for table, location in catalog["tables"].items():
             glue.set_table_location(table, location)
+        for table, locations in catalog.get("partitions", {}).items():
+            for location in locations:
+                run = location.rstrip("/").rsplit("run_id=", 1)[1]
+                glue.add_partition(table, {"run_id": run}, location)
         # The repository's configuration wins over the saved one (drafts proposed by the catalog stay).
         self.upload_config(self.root / "config")
         return loaded
@@ -215,6 +220,8 @@ class LocalCdp:
         catalog = {
             "database": self.database,
             "tables": {t["Name"]: glue.table_location(t["Name"]) for t in tables},
+            # The committed runs of each history table (what Athena reads of them).
+            "partitions": {t.name: glue.partition_locations(t.name) for t in HISTORY_TABLES.values()},
         }
         (folder / "catalog.json").write_text(json.dumps(catalog, indent=2), encoding="utf-8")
         return folder

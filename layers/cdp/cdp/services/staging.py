@@ -19,9 +19,11 @@ from urllib.parse import quote
 from cdp import normalize
 from cdp.catalog import Profiler, propose_mapping
 from cdp.config import ConfigError, SourceConfig, dump_yaml, parse_source
+from cdp.erasure import erased_by
 from cdp.ingest import ReadHints, UnreadableFile, open_table
 from cdp.model import Entity, staging_schema
 from cdp.ports import Catalog, ObjectStore
+from cdp.services.erasure import load_tombstones
 from cdp.services.lake import Buckets, Lake, rows_to_table
 from cdp.tables import QUARANTINE, STAGING_TABLES
 
@@ -166,6 +168,7 @@ def stage_object(
         normalizer = NORMALIZERS[entity] if entity else None
         schema = staging_schema(entity) if entity else None
         batch_no = 0
+        tombstones = load_tombstones(store, buckets)
 
         def quarantine(line_no: int, raw: str, reason: str) -> None:
             reasons[reason.split(":")[0]] += 1
@@ -193,15 +196,27 @@ def stage_object(
             staged_rows = []
 
         for batch in reader.batches(BATCH_ROWS):
-            profiler.add(row.values for row in batch.rows)
             report.rows_in += len(batch.rows) + len(batch.errors)
+            rows = batch.rows
+            if config is not None and tombstones:
+                # A row about an erased person is counted, never kept: no values, not even in the profile.
+                rows = []
+                for row in batch.rows:
+                    mapped = {target: row.values.get(column) for column, target in config.mapping.items()}
+                    if erased_by(mapped, tombstones, config.default_country):
+                        quarantine(
+                            row.line_no, "", "erased: the person asked to be forgotten (values not kept)"
+                        )
+                    else:
+                        rows.append(row)
+            profiler.add(row.values for row in rows)
             for error in batch.errors:
                 quarantine(error.line_no, error.raw, f"unreadable row: {error.reason}")
             if config is None or normalizer is None:
-                for row in batch.rows:
+                for row in rows:
                     quarantine(row.line_no, row.raw, "unknown source: no mapping yet (a draft was proposed)")
                 continue
-            for row in batch.rows:
+            for row in rows:
                 mapped = {target: row.values.get(column) for column, target in config.mapping.items()}
                 if not _identifies(config.entity, mapped):
                     quarantine(

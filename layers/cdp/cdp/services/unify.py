@@ -14,7 +14,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from cdp.golden import ACCOUNT_RULES, CONTACT_RULES, build_golden, customer_metrics, link_contacts_to_accounts
+from cdp.config import SurvivorshipConfig, parse_survivorship
+from cdp.golden import (
+    attribute_consents,
+    build_golden,
+    customer_metrics,
+    golden_consents,
+    link_contacts_to_accounts,
+)
 from cdp.model import Entity
 from cdp.ports import Catalog
 from cdp.resolve import (
@@ -35,6 +42,7 @@ from cdp.tables import (
     CUSTOMER_METRICS,
     GOLDEN_ACCOUNT,
     GOLDEN_CONTACT,
+    HISTORY_TABLES,
     IDENTITY_LEDGER,
     LINKS,
     SEGMENT_MEMBERSHIP,
@@ -43,6 +51,8 @@ from cdp.tables import (
     XREF_CONTACT,
     TableDef,
 )
+
+SURVIVORSHIP_KEY = "survivorship.yaml"
 
 COMMIT_STAGES: dict[str, tuple[TableDef, ...]] = {
     "golden": tuple(t for t in CURATED_TABLES if t is not SEGMENT_MEMBERSHIP),
@@ -198,9 +208,20 @@ def _attribute(rows: list[dict[str, Any]], contacts: Sequence[dict[str, Any]]) -
     return rows
 
 
+def load_survivorship(lake: Lake) -> SurvivorshipConfig:
+    """The config bucket's survivorship rules, or the built-in ones when it has none."""
+    try:
+        text = lake.store.get_bytes(lake.buckets.config, SURVIVORSHIP_KEY).decode("utf-8")
+    except KeyError:
+        return SurvivorshipConfig()
+    return parse_survivorship(text, SURVIVORSHIP_KEY)
+
+
 def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[str, Any]:
-    """Golden contacts and accounts with lineage, contact-account links and customer metrics for the run."""
+    """Golden contacts (with their consents) and accounts with lineage, contact-account links and
+    customer metrics for the run."""
     moment = as_of or datetime.now(UTC)
+    survivorship = load_survivorship(lake)
     contacts = _attach(
         latest_records(lake.read_partitioned(STAGING_TABLES[Entity.CONTACT])).to_pylist(),
         lake.read_snapshot(XREF_CONTACT, run_id),
@@ -211,8 +232,31 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
         lake.read_snapshot(XREF_ACCOUNT, run_id),
         "account_id",
     )
-    golden_contacts = _golden(contacts, "customer_id", CONTACT_RULES, run_id)
-    golden_accounts = _golden(accounts, "account_id", ACCOUNT_RULES, run_id)
+    for row in (*contacts, *accounts):
+        row["trust_rank"] = survivorship.trust_rank(row["source"], row["trust_rank"])
+    golden_contacts = _golden(contacts, "customer_id", survivorship.contact_rules, run_id)
+    golden_accounts = _golden(accounts, "account_id", survivorship.account_rules, run_id)
+    consents = attribute_consents(
+        latest_records(lake.read_partitioned(STAGING_TABLES[Entity.CONSENT])).to_pylist(), contacts
+    )
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in contacts:
+        members[row["customer_id"]].append(row)
+    for golden in golden_contacts:
+        golden["consents"], deciding = golden_consents(
+            members[golden["customer_id"]], consents.get(golden["customer_id"], ())
+        )
+        golden["email_opt_in"] = deciding["granted"] if deciding else None
+        if deciding:
+            golden["lineage"].append(
+                {
+                    "attribute": "email_opt_in",
+                    "value": str(deciding["granted"]),
+                    "source": deciding["source"],
+                    "source_id": deciding["source_id"],
+                    "rule": "latest consent",
+                }
+            )
     works_at = link_contacts_to_accounts(contacts, accounts)
     account_of = {link["customer_id"]: link["account_id"] for link in works_at}
     for golden in golden_contacts:
@@ -242,13 +286,17 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
         "transactions": len(transactions),
         "transactions_attributed": sum(1 for t in transactions if t["customer_id"]),
         "events": len(events),
+        "consent_statements": sum(len(g["consents"]) for g in golden_contacts),
     }
 
 
 def commit_run(lake: Lake, catalog: Catalog, run_id: str, stage: str) -> dict[str, Any]:
-    """Move the current pointer (each Glue table's location) of a stage's tables to the run's snapshot.
+    """Move the current pointer (each Glue table's location) of a stage's tables to the run's snapshot,
+    and register the run in their `<table>_history` tables.
 
     Every snapshot is checked first: if one is missing, no pointer moves and the previous run stays current.
+    If moving a pointer fails midway, the pointers already moved go back before the error is raised, so the
+    stage's tables are never left on two different runs.
     """
     if stage not in COMMIT_STAGES:
         raise ValueError(f"unknown commit stage {stage!r}; known: {', '.join(COMMIT_STAGES)}")
@@ -260,6 +308,16 @@ def commit_run(lake: Lake, catalog: Catalog, run_id: str, stage: str) -> dict[st
         if not any(item.key.endswith(".parquet") for item in lake.store.list(bucket, prefix)):
             raise RuntimeError(f"run {run_id}: snapshot of {table.name} is missing; nothing was committed")
         locations[table.name] = f"s3://{bucket}/{prefix}"
+    previous = {name: catalog.table_location(name) for name in locations}
+    moved: list[str] = []
+    try:
+        for name, location in locations.items():
+            catalog.set_table_location(name, location)
+            moved.append(name)
+    except Exception:
+        for name in reversed(moved):
+            catalog.set_table_location(name, previous[name])
+        raise
     for name, location in locations.items():
-        catalog.set_table_location(name, location)
+        catalog.add_partition(HISTORY_TABLES[name].name, {"run_id": run_id}, location)
     return {"run_id": run_id, "stage": stage, "tables": sorted(locations)}

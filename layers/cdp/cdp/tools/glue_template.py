@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from cdp.tables import ALL_TABLES, TableDef, Zone, hive_type
+from cdp.tables import ALL_TABLES, TableDef, hive_type
 
 BEGIN = "  # BEGIN GENERATED GLUE TABLES (python -m cdp.tools.glue_template --write)"
 END = "  # END GENERATED GLUE TABLES"
@@ -27,7 +27,7 @@ def resource_name(table: TableDef) -> str:
 def table_location(table: TableDef) -> str:
     """The `!Sub` location string of a table; curated tables start on an empty initial snapshot."""
     bucket = f"${{BucketPrefix}}-{table.zone.value}-${{AWS::AccountId}}-${{AWS::Region}}"
-    suffix = table.snapshot_prefix(INITIAL_RUN) if table.zone is Zone.CURATED else f"{table.prefix}/"
+    suffix = table.snapshot_prefix(INITIAL_RUN) if table.snapshot else f"{table.prefix}/"
     return f"s3://{bucket}/{suffix}"
 
 
