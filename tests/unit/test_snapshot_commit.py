@@ -11,7 +11,7 @@ from cdp.local.athena import DuckDBQueryEngine
 from cdp.model import Entity
 from cdp.services.lake import Lake
 from cdp.services.unify import COMMIT_STAGES, commit_run, merge_run
-from cdp.tables import CUSTOMER_METRICS, LINKS, TableDef
+from cdp.tables import CUSTOMER_METRICS, IDENTITY_LEDGER, LINKS, TableDef
 
 from tests.unit.lake_helpers import new_lake, stage, write_xref
 
@@ -19,9 +19,10 @@ GOLDEN_TABLES = [t.name for t in COMMIT_STAGES["golden"]]
 
 
 def _resolve(lake: Lake, run_id: str) -> None:
-    """What the resolve step leaves: xref and links snapshots."""
+    """What the resolve step leaves: xref, links and identity ledger snapshots."""
     write_xref(lake, run_id, {("crm", "1"): "C-1"})
     lake.write_snapshot(LINKS, run_id, LINKS.schema.empty_table())
+    lake.write_snapshot(IDENTITY_LEDGER, run_id, IDENTITY_LEDGER.schema.empty_table())
 
 
 def _current_runs(catalog: MemoryCatalog) -> set[str]:
