@@ -194,6 +194,15 @@ def _siren_from_vat(vat: str | None) -> str | None:
     return vat[4:] if vat is not None and vat.startswith("FR") and len(vat) == 13 else None
 
 
+def _vat_of_company(vat: Vat, siren: str | None) -> Vat:
+    """The VAT number, unless it is French and carries another SIREN than the company's: then it names
+    another company (a copy-paste slip) and is invalid here, so it neither merges nor links."""
+    carried = _siren_from_vat(vat.value)
+    if carried is not None and siren is not None and carried != siren:
+        return Vat(None, vat.raw, False)
+    return vat
+
+
 # Results for absent fields (no call, no cache lookup: most sources fill only some columns).
 _NO_VAT = Vat(None, None, False)
 _NO_COUNTRY = Country(None, None, False)
@@ -226,7 +235,8 @@ def normalize_contact(
         which; ``phone_raw`` is always the phone field as given); ``mobile*`` always describe the mobile
         field as given. When names were
         split from ``full_name``, ``first_name_raw``/``last_name_raw`` hold the raw full name. The SIREN
-        comes from the siren field, else from a valid SIRET, else from a valid French VAT number.
+        comes from the siren field, else from a valid SIRET, else from a valid French VAT number; a French
+        VAT number carrying another SIREN is invalid.
     """
     get = _reader(raw)
     default_country = _default_code(default_country)
@@ -259,6 +269,7 @@ def normalize_contact(
     siren_raw = get("siren")
     siren = None if siren_raw is None else normalize_siren(siren_raw).value
     siren = siren or siret.siren or _siren_from_vat(vat.value)
+    vat = _vat_of_company(vat, siren)
     opt_in_raw = get("email_opt_in")
     updated_raw = get("updated_at")
     # Filling a copy of a template is ~3x faster than a dict display of this size (built key by key).
@@ -361,8 +372,8 @@ def normalize_account(
 
     Returns:
         A dict with exactly the ACCOUNT_FIELDS_SCHEMA keys. The SIREN comes from a valid SIRET (or French
-        VAT number) when missing; the web domain from the website (``web_domain_raw``), else from a
-        non-webmail e-mail.
+        VAT number) when missing; a French VAT number carrying another SIREN is invalid; the web domain
+        from the website (``web_domain_raw``), else from a non-webmail e-mail.
     """
     get = _reader(raw)
     default_country = _default_code(default_country)
@@ -378,6 +389,7 @@ def normalize_account(
         siren = normalize_siren(siren_raw).value
     else:
         siren = siret.siren or _siren_from_vat(vat.value)
+    vat = _vat_of_company(vat, siren or siret.siren)
     website_raw = get("website")
     email_raw = get("email")
     email = normalize_email(email_raw)
