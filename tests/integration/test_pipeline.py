@@ -90,3 +90,31 @@ def test_the_athena_style_query_answers(demo: DemoResult) -> None:
     assert len(demo.query_rows) == 5
     revenues = [row["revenue"] for row in demo.query_rows]
     assert revenues == sorted(revenues, reverse=True) and revenues[0] > 0
+
+
+def test_b2b_accounts_are_verified_by_the_register_and_contacts_attach_to_their_company(
+    demo: DemoResult,
+) -> None:
+    # Given the sample's register: one company known only by its head office, one whose ERP
+    # establishment is closed, one missing
+    assert demo.accounts_by_register_status == {"verified": 8, "closed": 1, "not_found": 1}
+    # Then contacts attach to their company's account by each kind of evidence, and only to it
+    assert set(demo.links_by_evidence) == {"source link", "siret", "e-mail domain"}
+    snapshot = "cdp-curated-*/{}/run_id=run-0001/*.parquet"
+    xref = pq.read_table(next(demo.lake.glob(snapshot.format("xref_contact")))).to_pylist()
+    links = pq.read_table(next(demo.lake.glob(snapshot.format("contact_account")))).to_pylist()
+    accounts = pq.read_table(next(demo.lake.glob(snapshot.format("xref_account")))).to_pylist()
+    code_of_account = {row["account_id"]: row["source_id"] for row in accounts}
+    persons_of = {}
+    for row in xref:
+        persons_of.setdefault(row["customer_id"], set()).add(
+            demo.sample.truth[(row["source"], row["source_id"])]
+        )
+    linked = {
+        person: code_of_account[link["account_id"]]
+        for link in links
+        for person in persons_of[link["customer_id"]]
+    }
+    # Every company person some contact source knows is linked to the right company, and nobody else
+    known = set(demo.sample.truth.values())
+    assert linked == {person: code for person, code in demo.sample.works_at.items() if person in known}

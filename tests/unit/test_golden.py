@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cdp.golden import CONTACT_RULES, build_golden, choose, customer_metrics, link_contacts_to_accounts
+from cdp.golden import CONTACT_RULES, build_golden, choose, customer_metrics
 
 OLD = datetime(2025, 1, 1, tzinfo=UTC)
 NEW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -90,55 +90,6 @@ def test_golden_record_keeps_address_together_and_lineage() -> None:
         "rule": "trust",
     }
     assert lineage["postcode"]["rule"] == "address of the same record"
-
-
-def test_contacts_attach_to_accounts_by_the_strongest_evidence() -> None:
-    accounts = [
-        {
-            "source": "erp",
-            "source_id": "E1",
-            "account_id": "A-1",
-            "siret": "73282932000074",
-            "siret_valid": True,
-            "siren": "732829320",
-            "siren_valid": True,
-            "web_domain": "acme.fr",
-        },
-        {
-            "source": "erp",
-            "source_id": "E2",
-            "account_id": "A-2",
-            "siret": None,
-            "siret_valid": None,
-            "siren": None,
-            "siren_valid": None,
-            "web_domain": "nova.fr",
-        },
-    ]
-    contacts = [
-        {
-            "source": "crm",
-            "source_id": "1",
-            "customer_id": "C-1",
-            "siret": "73282932000074",
-            "siret_valid": True,
-            "email": "x@nova.fr",
-            "email_valid": True,
-        },
-        {"source": "crm", "source_id": "2", "customer_id": "C-2", "email": "y@nova.fr", "email_valid": True},
-        {
-            "source": "crm",
-            "source_id": "3",
-            "customer_id": "C-3",
-            "email": "z@gmail.com",
-            "email_valid": True,
-        },
-    ]
-    links = link_contacts_to_accounts(contacts, accounts)
-    assert links == [
-        {"customer_id": "C-1", "account_id": "A-1", "evidence": "siret"},
-        {"customer_id": "C-2", "account_id": "A-2", "evidence": "e-mail domain"},
-    ]
 
 
 def test_metrics_recency_frequency_monetary() -> None:

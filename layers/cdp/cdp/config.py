@@ -44,6 +44,11 @@ class SourceConfig(BaseModel):
     date_order: Literal["DMY", "MDY", "YMD"] = "DMY"
     file: FileFormat = FileFormat()
     mapping: dict[str, str] = Field(description="Source column -> canonical field.")
+    account_source: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_-]{0,62}$",
+        description="Contacts: the source whose account ids `account_ref` names, when not this one.",
+    )
 
     @field_validator("mapping")
     @classmethod

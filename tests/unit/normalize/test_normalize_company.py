@@ -29,6 +29,7 @@ from cdp.normalize import (
         ("ACME EURL", "ACME", "acme", "EURL"),
         ("BNP Paribas SA", "BNP Paribas", "bnp paribas", "SA"),
         ("SCI DU PARC", "DU PARC", "du parc", "SCI"),
+        ("VIGNOBLES ROUX SCEA", "VIGNOBLES ROUX", "vignobles roux", "SCEA"),
         ("SNC Martin et Fils", "Martin et Fils", "martin et fils", "SNC"),
         ("SARL Dupont & Fils", "Dupont & Fils", "dupont et fils", "SARL"),
         ("Dupont et Fils", "Dupont et Fils", "dupont et fils", None),

@@ -51,7 +51,7 @@ MESSY_CONTACT = {
     "birth_date": "12/03/1985",
     "company_name": "ACME S.A.S.",
     "siret": "732 829 320 00074",
-    "vat": "FR 40 303 265 045",
+    "vat": "FR 44 732 829 320",
     "customer_number": "12345.0",
     "email_opt_in": "oui",
     "updated_at": "2023-03-12T10:00:00+01:00",
@@ -109,7 +109,7 @@ def test_messy_contact() -> None:
     assert (out["siret"], out["siret_valid"], out["siren"]) == ("73282932000074", True, "732829320")
     # The SIREN is deduced from the SIRET: nothing raw, but a valid value.
     assert (out["siren_raw"], out["siren_valid"]) == (None, True)
-    assert (out["vat"], out["vat_raw"], out["vat_valid"]) == ("FR40303265045", "FR 40 303 265 045", True)
+    assert (out["vat"], out["vat_raw"], out["vat_valid"]) == ("FR44732829320", "FR 44 732 829 320", True)
     assert out["web_domain"] is None  # gmail.com says nothing about the employer
     assert out["customer_number"] == "12345"
     assert (out["email_opt_in"], out["email_opt_in_raw"], out["email_opt_in_valid"]) == (True, "oui", True)
@@ -387,12 +387,21 @@ def test_non_mapping_input_gives_an_empty_row(raw: object) -> None:
     assert list(out) == CONTACT_FIELDS_SCHEMA.names
 
 
+@pytest.mark.parametrize("normalize", [normalize_contact, normalize_account])
+def test_a_french_vat_number_carrying_another_siren_is_invalid(normalize: Any) -> None:
+    # Given a SIRET of one company and the (checksum-valid) VAT number of another
+    out = normalize({"company_name": "ACME", "siret": "73282932000074", "vat": "FR40303265045"})
+    # Then the VAT number is flagged and kept raw, and the SIREN stays the SIRET's
+    assert (out["vat"], out["vat_raw"], out["vat_valid"]) == (None, "FR40303265045", False)
+    assert out["siren"] == "732829320"
+
+
 def test_account() -> None:
     out = normalize_account(
         {
             "company_name": "ACME S.A.S.",
             "siret": "732 829 320 00074",
-            "vat": "FR 40 303 265 045",
+            "vat": "FR 44 732 829 320",
             "website": "https://www.acme.fr/contact",
             "email": "contact@acme.fr",
             "phone": "01 42 68 53 00",
@@ -411,7 +420,7 @@ def test_account() -> None:
         "732829320",
         True,
     )
-    assert (out["vat"], out["vat_raw"], out["vat_valid"]) == ("FR40303265045", "FR 40 303 265 045", True)
+    assert (out["vat"], out["vat_raw"], out["vat_valid"]) == ("FR44732829320", "FR 44 732 829 320", True)
     assert (out["web_domain"], out["web_domain_raw"], out["web_domain_valid"]) == (
         "acme.fr",
         "https://www.acme.fr/contact",

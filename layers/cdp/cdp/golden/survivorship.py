@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cdp.normalize.data import WEBMAIL_DOMAINS
-
 # Rule names: "valid" keeps values whose validity flag is true; "trust" the most trusted source
 # (lowest trust_rank); "recent" the latest updated_at; "frequent" the most frequent value;
 # "complete" the longest value.
@@ -212,36 +210,42 @@ def build_golden(records: Sequence[Mapping[str, Any]], rules: Sequence[Attribute
 
 
 def link_contacts_to_accounts(
-    contacts: Sequence[Mapping[str, Any]], accounts: Sequence[Mapping[str, Any]]
+    contacts: Sequence[Mapping[str, Any]],
+    accounts: Sequence[Mapping[str, Any]],
+    account_sources: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """Which customer works at which account, from the strongest evidence available.
+    """Which customer works at which account, from the strongest evidence available; one account each.
 
-    Evidence, strongest first: the source's own link (the contact's account_ref is an account's
-    source id in the same source), the contact's SIRET or SIREN, then the e-mail domain when it is a
-    company's web domain and not a webmail.
+    Evidence, strongest first: the source's own link (the contact's `account_ref` is the source id of
+    an account record, in the contact's source or the account source its configuration names), the
+    contact's SIRET, its SIREN, then its e-mail domain when it is an account's web domain (staged
+    contacts carry `web_domain` only for company domains: never a webmail nor a typo of one). Among
+    records of one customer pointing at different accounts, the strongest evidence wins.
 
     Args:
         contacts: staged contact rows with their `customer_id`.
         accounts: staged account rows with their `account_id`.
+        account_sources: contact source -> the source whose account ids its `account_ref` names, when
+            not the contact's own source (an ERP's contact sheet naming the ERP's company codes).
     """
+    linked_source = account_sources or {}
     by_ref = {(a["source"], a["source_id"]): a["account_id"] for a in accounts}
     by_siret = {a["siret"]: a["account_id"] for a in accounts if a.get("siret") and a.get("siret_valid")}
-    by_siren = {a["siren"]: a["account_id"] for a in accounts if a.get("siren") and a.get("siren_valid")}
+    by_siren = {a["siren"]: a["account_id"] for a in accounts if a.get("siren")}
     by_domain = {a["web_domain"]: a["account_id"] for a in accounts if a.get("web_domain")}
     best: dict[str, tuple[int, str, str]] = {}
     for contact in contacts:
         candidates: list[tuple[int, str, str]] = []
         ref = contact.get("account_ref")
-        if ref and (contact["source"], ref) in by_ref:
-            candidates.append((0, by_ref[(contact["source"], ref)], "source link"))
+        ref_key = (linked_source.get(contact["source"], contact["source"]), ref)
+        if ref and ref_key in by_ref:
+            candidates.append((0, by_ref[ref_key], "source link"))
         if contact.get("siret_valid") and contact.get("siret") in by_siret:
             candidates.append((1, by_siret[contact["siret"]], "siret"))
-        if contact.get("siren") in by_siren:
+        if contact.get("siren") and contact["siren"] in by_siren:
             candidates.append((2, by_siren[contact["siren"]], "siren"))
-        email = contact.get("email") or ""
-        domain = email.rpartition("@")[2]
-        if contact.get("email_valid") and domain and domain not in WEBMAIL_DOMAINS and domain in by_domain:
-            candidates.append((3, by_domain[domain], "e-mail domain"))
+        if contact.get("web_domain") and contact["web_domain"] in by_domain:
+            candidates.append((3, by_domain[contact["web_domain"]], "e-mail domain"))
         for candidate in candidates:
             current = best.get(contact["customer_id"])
             if current is None or candidate < current:

@@ -11,6 +11,7 @@ from typing import Any
 
 from cdp.local.sample import Sample, generate
 from cdp.local.stack import LocalCdp
+from cdp.services.register import REGISTER_PREFIX
 
 DEMO_QUERY = """
 SELECT c.customer_id, c.first_name, c.last_name, c.email, c.city, m.orders, m.revenue,
@@ -37,6 +38,9 @@ class DemoResult:
     query_rows: list[dict[str, Any]]
     lake: Path
     seconds: dict[str, float] = field(default_factory=dict)
+    # B2B: golden accounts by register status, contact-account links by evidence.
+    accounts_by_register_status: dict[str, int] = field(default_factory=dict)
+    links_by_evidence: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -75,6 +79,10 @@ def run_demo(
     with LocalCdp(root) as cdp:
         timings["deploy"] = time.monotonic() - started
         mark = time.monotonic()
+        if sample.register is not None:
+            cdp.store.put_bytes(
+                cdp.buckets.config, f"{REGISTER_PREFIX}{sample.register.name}", sample.register.read_bytes()
+            )
         for name, path in sample.files.items():
             source = name.split("_")[0]
             cdp.drop(path, f"{source}/{path.name}")
@@ -94,6 +102,8 @@ def run_demo(
         golden_contacts = cdp.query("SELECT count(*) AS n FROM golden_contact").column("n")[0].as_py()
         golden_accounts = cdp.query("SELECT count(*) AS n FROM golden_account").column("n")[0].as_py()
         query_rows = cdp.query(DEMO_QUERY).to_pylist()
+        by_status = cdp.query("SELECT register_status AS k, count(*) AS n FROM golden_account GROUP BY 1")
+        by_evidence = cdp.query("SELECT evidence AS k, count(*) AS n FROM contact_account GROUP BY 1")
         received = cdp.receiver.received
         published = {
             "records": len(received.records()),
@@ -122,7 +132,13 @@ def run_demo(
         query_rows,
         lake,
         timings,
+        accounts_by_register_status={row["k"]: row["n"] for row in by_status.to_pylist()},
+        links_by_evidence={row["k"]: row["n"] for row in by_evidence.to_pylist()},
     )
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key}: {n}" for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def print_summary(result: DemoResult) -> None:
@@ -154,6 +170,12 @@ def print_summary(result: DemoResult) -> None:
         f"Golden contacts: [bold]{result.golden_contacts}[/bold] "
         f"(people in the sample: {result.sample.persons}), "
         f"golden accounts: [bold]{result.golden_accounts}[/bold] (companies: {result.sample.companies})"
+    )
+    statuses, evidence = result.accounts_by_register_status, result.links_by_evidence
+    console.print(
+        f"B2B: accounts verified by the company register: [bold]{statuses.get('verified', 0)}[/bold] "
+        f"of {result.golden_accounts} ({_counts(statuses)}); contacts linked to accounts: "
+        f"[bold]{sum(evidence.values())}[/bold] ({_counts(evidence)})"
     )
     segments = Table(title="Segments")
     for column in ("segment", "size", "entered", "exited"):

@@ -1,7 +1,8 @@
 """A realistic, seeded multi-source sample with known truth, for the demo and the integration tests.
 
-Sources: a CRM CSV export (`;`, cp1252, French headers), an ERP workbook (accounts on one sheet among
-two), web-form records posted to the ingest API (NDJSON), point-of-sale tickets (CSV), and e-mail
+Sources: a CRM CSV export (`;`, cp1252, French headers), an ERP workbook (accounts on one sheet, their
+contacts with the company code on another, a third that is not data), a SIRENE-like register of the
+companies, web-form records posted to the ingest API (NDJSON), point-of-sale tickets (CSV), and e-mail
 engagement events (gzip CSV). The same people appear in several sources with the variations real
 exports have (case, accents, phone formats, gmail dots, typos); households share an address and a
 landline; one CRM row is broken and one file is unreadable.
@@ -190,13 +191,92 @@ class Person:
     loyalty: str
 
 
+@dataclass(frozen=True)
+class ErpAccount:
+    """A company as the ERP knows it."""
+
+    code: str
+    name: str
+    legal_form: str
+    siret: str
+    postcode: str
+    city: str
+
+
+# NAF/APE activity code and INSEE headcount band of each sample company, for the register.
+ACTIVITIES = {
+    "Boulangerie Martin": ("10.71C", "02"),
+    "Acme Conseil": ("70.22Z", "11"),
+    "Transports Dubois": ("49.41A", "21"),
+    "Atelier Lefèvre": ("16.23Z", "01"),
+    "Nova Informatique": ("62.01Z", "12"),
+    "Cabinet Moreau": ("69.10Z", "03"),
+    "Garage Central": ("45.20A", "02"),
+    "Vignobles Roux": ("01.21Z", "11"),
+    "Bleu Marine Studio": ("74.10Z", "00"),
+    "Imprimerie Fontaine": ("18.12Z", "12"),
+}
+# How the register knows some companies: "Transports Dubois" only by another establishment (its head
+# office), "Vignobles Roux" with the ERP's establishment closed, "Imprimerie Fontaine" not at all.
+REGISTER_ONLY_HEAD_OFFICE, REGISTER_CLOSED, REGISTER_MISSING = (
+    "Transports Dubois",
+    "Vignobles Roux",
+    "Imprimerie Fontaine",
+)
+
+
+def _register(path: Path, accounts: list[ErpAccount], rng: random.Random) -> Path:
+    """A small SIRENE-like register (CSV) of the sample's companies."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "siren",
+            "siret",
+            "legal_name",
+            "activity_code",
+            "headcount_band",
+            "establishment_state",
+            "head_office",
+            "street",
+            "postcode",
+            "city",
+        ]
+    )
+    for account in accounts:
+        if account.name == REGISTER_MISSING:
+            continue
+        activity, band = ACTIVITIES[account.name]
+        legal_name = _ascii_fold(f"{account.name} {account.legal_form}").upper()
+        siren = account.siret[:9]
+        other = account.siret
+        while other == account.siret:
+            other = _siret(siren, rng)
+        establishments = [(other, "A", "true", "1 rue de la République", "75011", "PARIS")]
+        if account.name != REGISTER_ONLY_HEAD_OFFICE:
+            state = "F" if account.name == REGISTER_CLOSED else "A"
+            street = f"{rng.randint(1, 90)} {rng.choice(STREETS)}"
+            establishments.append(
+                (account.siret, state, "false", street, account.postcode, account.city.upper())
+            )
+        for siret, state, head_office, street, postcode, city in establishments:
+            writer.writerow(
+                [siren, siret, legal_name, activity, band, state, head_office, street, postcode, city]
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
 @dataclass
 class Sample:
-    """The files written, and the truth: contact source record -> person."""
+    """The files written, and the truth: contact source record -> person, person -> company."""
 
     files: dict[str, Path] = field(default_factory=dict)
     api_batches: list[list[dict[str, str]]] = field(default_factory=list)
     truth: dict[tuple[str, str], str] = field(default_factory=dict)
+    works_at: dict[str, str] = field(default_factory=dict)  # person -> ERP code of their company
+    register: Path | None = None  # the SIRENE-like register, for the config bucket
     companies: int = 0
     broken_rows: int = 0
     unreadable_files: int = 0
@@ -365,22 +445,26 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
     sample.files["crm_corrupt"] = corrupt
     sample.unreadable_files = 1
 
-    # ERP: the companies with their SIRET, on sheet "Comptes" (sheet "Notes" is not data).
+    # ERP: the companies with their SIRET, on sheet "Comptes"; their people on sheet "Contacts", each
+    # row naming its company's code (or only its SIRET); sheet "Notes" is not data.
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Comptes"
     sheet.append(
         ["N° client", "Raison sociale", "SIRET", "Site web", "Adresse", "Code postal", "Ville", "Tél."]
     )
+    accounts: list[ErpAccount] = []
     for index, (name, form) in enumerate(COMPANIES):
         siren = _siren(rng)
         postcode, city = rng.choice(CITIES)
         domain = _ascii_fold(name).lower().replace(" ", "-") + ".fr"
+        account = ErpAccount(f"ERP-{index + 1:04d}", name, form, _siret(siren, rng), postcode, city)
+        accounts.append(account)
         sheet.append(
             [
-                f"ERP-{index + 1:04d}",
+                account.code,
                 f"{name.upper()} {form}",
-                _siret(siren, rng),
+                account.siret,
                 f"https://www.{domain}",
                 f"{rng.randint(1, 90)} {rng.choice(STREETS)}",
                 postcode,
@@ -388,12 +472,37 @@ def generate(out: Path, persons: int = 300, seed: int = 7, today: date = date(20
                 _phone_variant(f"+331{rng.randint(10_000_000, 99_999_999)}", rng),
             ]
         )
+    # The B2B parts draw from their own generator, so the rest of the sample stays as it was.
+    b2b = random.Random(seed * 1_000 + 6)
+    contacts = workbook.create_sheet("Contacts")
+    contacts.append(["N° contact", "Code client", "Prénom", "Nom", "E-mail", "Tél.", "SIRET"])
+    for person in people:
+        if person.company is None or b2b.random() >= 0.6:
+            continue
+        account = accounts[person.company]
+        by_code = b2b.random() < 0.75
+        source_id = f"K{contacts.max_row:05d}"
+        contacts.append(
+            [
+                source_id,
+                account.code if by_code else None,
+                person.first,
+                person.last.upper(),
+                person.email,
+                _phone_variant(person.mobile, b2b),
+                None if by_code else account.siret,
+            ]
+        )
+        sample.truth[("erp-contacts", source_id)] = person.person_id
     notes = workbook.create_sheet("Notes")
     notes.append(["Export ERP", "généré automatiquement"])
     path = out / "erp" / "comptes.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     sample.files["erp"] = path
+    sample.files["erp-contacts"] = path  # the same workbook, landed for its "Contacts" sheet
+    sample.works_at = {p.person_id: accounts[p.company].code for p in people if p.company is not None}
+    sample.register = _register(out / "reference" / "sirene.csv", accounts, b2b)
 
     # Web forms: 40% of people, posted to the ingest API in two batches.
     forms: list[dict[str, str]] = []

@@ -89,7 +89,7 @@ _SINGLE_FORMS: dict[str, str] = {k: v for k, v in LEGAL_FORMS.items() if " " not
 # accepted there: "AS Monaco" and "AB InBev" are names, not Norwegian or Swedish companies.
 _PREFIX_FORMS = frozenset(
     {"SAS", "SASU", "SARL", "EURL", "SA", "SCI", "SNC", "SCOP", "SCP", "SCM", "SELARL", "SELAS", "GIE"}
-    | {"EARL", "GAEC", "SEM", "SCA", "SCS", "EIRL"}
+    | {"EARL", "GAEC", "SCEA", "SEM", "SCA", "SCS", "EIRL"}
 )
 _TRIM_DISPLAY = " ,;:-/(&"
 

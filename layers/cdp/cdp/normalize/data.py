@@ -227,6 +227,7 @@ LEGAL_FORMS: dict[str, str] = {
     "ei": "EI",
     "gaec": "GAEC",
     "earl": "EARL",
+    "scea": "SCEA",
     "gmbh": "GMBH",
     "gmbh & co kg": "GMBH",
     "kg": "KG",

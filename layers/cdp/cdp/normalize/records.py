@@ -34,6 +34,7 @@ from cdp.normalize.address import (
     normalize_street,
 )
 from cdp.normalize.company import (
+    Vat,
     normalize_company_name,
     normalize_siren,
     normalize_siret,
@@ -187,8 +188,18 @@ def _siren_from_vat(vat: str | None) -> str | None:
     return vat[4:] if vat is not None and vat.startswith("FR") and len(vat) == 13 else None
 
 
+def _vat_of_company(vat: Vat, siren: str | None) -> Vat:
+    """The VAT number, unless it is French and carries another SIREN than the company's: then it names
+    another company (a copy-paste slip) and is invalid here, so it neither merges nor links."""
+    carried = _siren_from_vat(vat.value)
+    if carried is not None and siren is not None and carried != siren:
+        return Vat(None, vat.raw, False)
+    return vat
+
+
 # Results for absent fields (no call, no cache lookup: most sources fill only some columns).
 _NO_PHONE = Phone(None, None, False)
+_NO_VAT = Vat(None, None, False)
 
 
 class ContactContext(NamedTuple):
@@ -314,19 +325,15 @@ def _siret_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
     return siret.value, raw, _checked(siret.valid, raw), siret.siren
 
 
-def _vat_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
-    if raw is None:
-        return None, None, None
-    vat = normalize_vat(raw)
-    return vat.value, raw, _valid(vat.value, raw)
-
-
-def _siren_block(
-    raw: str | None, siret_siren: str | None, vat: str | None, _: ContactContext
+def _siren_vat_block(
+    siren_raw: str | None, siret_siren: str | None, vat_raw: str | None, _: ContactContext
 ) -> tuple[Any, ...]:
-    siren = None if raw is None else normalize_siren(raw).value
-    siren = siren or siret_siren or _siren_from_vat(vat)
-    return siren, raw, _valid(siren, raw)
+    vat = _NO_VAT if vat_raw is None else normalize_vat(vat_raw)
+    siren = None if siren_raw is None else normalize_siren(siren_raw).value
+    siren = siren or siret_siren or _siren_from_vat(vat.value)
+    vat = _vat_of_company(vat, siren)
+    vat_columns = (None, None, None) if vat_raw is None else (vat.value, vat_raw, _valid(vat.value, vat_raw))
+    return siren, siren_raw, _valid(siren, siren_raw), *vat_columns
 
 
 def _identifier_block(raw: str | None, _: ContactContext) -> tuple[Any, ...]:
@@ -386,8 +393,11 @@ CONTACT_BLOCKS: tuple[ContactBlock, ...] = (
         _company_block,
     ),
     ContactBlock(("siret",), (*_columns("siret", "", "_raw", "_valid"), "_siret_siren"), _siret_block),
-    ContactBlock(("vat",), _columns("vat", "", "_raw", "_valid"), _vat_block),
-    ContactBlock(("siren", "=_siret_siren", "=vat"), _columns("siren", "", "_raw", "_valid"), _siren_block),
+    ContactBlock(
+        ("siren", "=_siret_siren", "vat"),
+        (*_columns("siren", "", "_raw", "_valid"), *_columns("vat", "", "_raw", "_valid")),
+        _siren_vat_block,
+    ),
     ContactBlock(("customer_number",), ("customer_number",), _identifier_block),
     ContactBlock(("email_opt_in",), _columns("email_opt_in", "", "_raw", "_valid"), _opt_in_block),
     ContactBlock(("account_ref",), ("account_ref",), _identifier_block),
@@ -418,7 +428,8 @@ def normalize_contact(
         which; ``phone_raw`` is always the phone field as given); ``mobile*`` always describe the mobile
         field as given. When names were split from ``full_name``, ``first_name_raw``/``last_name_raw``
         hold the raw full name. The SIREN comes from the siren field, else from a valid SIRET, else from
-        a valid French VAT number. Batches are faster through
+        a valid French VAT number; a French VAT number carrying another SIREN is invalid. Batches are
+        faster through
         :func:`cdp.normalize.batch.normalize_contact_columns`, which runs the same blocks.
     """
     get = _reader(raw)
@@ -460,8 +471,8 @@ def normalize_account(
 
     Returns:
         A dict with exactly the ACCOUNT_FIELDS_SCHEMA keys. The SIREN comes from a valid SIRET (or French
-        VAT number) when missing; the web domain from the website (``web_domain_raw``), else from a
-        non-webmail e-mail.
+        VAT number) when missing; a French VAT number carrying another SIREN is invalid; the web domain
+        from the website (``web_domain_raw``), else from a non-webmail e-mail.
     """
     get = _reader(raw)
     default_country = _default_code(default_country)
@@ -477,6 +488,7 @@ def normalize_account(
         siren = normalize_siren(siren_raw).value
     else:
         siren = siret.siren or _siren_from_vat(vat.value)
+    vat = _vat_of_company(vat, siren or siret.siren)
     website_raw = get("website")
     email_raw = get("email")
     email = normalize_email(email_raw)

@@ -110,6 +110,11 @@ def _street_key(value: str) -> str | None:
     return " ".join(unidecode(value).lower().replace(",", " ").split()) or None
 
 
+def _company_prefix(value: str) -> str | None:
+    # Four letters: long enough to keep blocks small, short enough for a plural or a typo at the end.
+    return value.replace(" ", "")[:4] or None
+
+
 def _flag(table: pa.Table, name: str) -> np.ndarray | None:
     """True where a validity column is true; None when the table has no such column."""
     if name not in table.column_names:
@@ -136,7 +141,7 @@ def record_fields(table: pa.Table, names: set[str]) -> dict[str, Field]:
     """The fields the settings name, factorized, with blocking keys derived from staged columns.
 
     Derived keys: `last_name_sound` (metaphone of the last name key), `first_name_initial`,
-    `last_name_initial`, and
+    `last_name_initial`, `company_prefix` (the company key's first letters), and
     `street_key` (accent-folded, lower-case street) when the staged table has none.
     """
     size = table.num_rows
@@ -154,6 +159,7 @@ def record_fields(table: pa.Table, names: set[str]) -> dict[str, Field]:
         "first_name_initial": lambda: derive(staged("first_name_key"), lambda v: v[:1]),
         "last_name_initial": lambda: derive(staged("last_name_key"), lambda v: v[:1]),
         "street_key": lambda: derive(staged("street"), _street_key),
+        "company_prefix": lambda: derive(staged("company_key"), _company_prefix),
     }
     result: dict[str, Field] = {}
     for name in sorted(names):

@@ -233,6 +233,9 @@ ACCOUNT_SETTINGS = ResolutionSettings(
     blocking_rules=(
         BlockingRule(("siren",)),
         BlockingRule(("company_key",), refine=("postcode",)),
+        # Fuzzy names ("Boulangerie Martin" / "Boulangeries Martin"): the name's first letters and a place.
+        BlockingRule(("company_prefix", "postcode")),
+        BlockingRule(("company_prefix", "city_key"), max_block_size=100),
         BlockingRule(("web_domain",)),
         BlockingRule(("vat",)),
     ),
@@ -245,6 +248,11 @@ ACCOUNT_SETTINGS = ResolutionSettings(
             tf_adjust=True,
         ),
         Comparison("postcode", "exact", _levels("exact", (0.80, 0.02), (0.20, 0.98))),
+        # The city weighs with the postcode: one name in another city is another company (a franchise,
+        # a namesake) unless an identifier or the web domain says otherwise.
+        Comparison(
+            "city_key", "string", _levels("string", (0.85, 0.05), (0.03, 0.005), (0.02, 0.02), (0.10, 0.925))
+        ),
         Comparison("web_domain", "exact", _levels("exact", (0.60, 0.001), (0.40, 0.999))),
     ),
     deterministic_rules=(
@@ -256,4 +264,5 @@ ACCOUNT_SETTINGS = ResolutionSettings(
     vetoes=(Veto("different SIRENs", (("siren", ("different",)),)),),
     match_probability_threshold=0.95,
     conflict_fields=("siren",),
+    derived_from=(("company_prefix", "company_key"),),
 )

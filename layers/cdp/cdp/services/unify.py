@@ -7,7 +7,7 @@ can be retried or replayed on its own.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from cdp.golden import (
     customer_metrics,
     golden_consents,
     link_contacts_to_accounts,
+    verify_accounts,
 )
 from cdp.model import Entity
 from cdp.ports import Catalog
@@ -36,6 +37,8 @@ from cdp.resolve.ledger import entity_events, ledger_table, previous_ids
 from cdp.resolve.output import links_table, summary
 from cdp.resolve.overrides import Override, parse_overrides, recorded_overrides
 from cdp.services.lake import Lake, rows_to_table
+from cdp.services.register import load_register
+from cdp.services.staging import load_source_config
 from cdp.tables import (
     CONTACT_ACCOUNT,
     CURATED_TABLES,
@@ -217,6 +220,13 @@ def load_survivorship(lake: Lake) -> SurvivorshipConfig:
     return parse_survivorship(text, SURVIVORSHIP_KEY)
 
 
+def _account_sources(lake: Lake, contacts: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Contact source -> the source its account_ref names, for sources whose configuration says so."""
+    sources = {contact["source"] for contact in contacts}
+    configs = {name: load_source_config(lake.store, lake.buckets, name) for name in sources}
+    return {name: c.account_source for name, c in configs.items() if c is not None and c.account_source}
+
+
 def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[str, Any]:
     """Golden contacts (with their consents) and accounts with lineage, contact-account links and
     customer metrics for the run."""
@@ -235,7 +245,10 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
     for row in (*contacts, *accounts):
         row["trust_rank"] = survivorship.trust_rank(row["source"], row["trust_rank"])
     golden_contacts = _golden(contacts, "customer_id", survivorship.contact_rules, run_id)
-    golden_accounts = _golden(accounts, "account_id", survivorship.account_rules, run_id)
+    register = load_register(lake)
+    golden_accounts = verify_accounts(
+        _golden(accounts, "account_id", survivorship.account_rules, run_id), register
+    )
     consents = attribute_consents(
         latest_records(lake.read_partitioned(STAGING_TABLES[Entity.CONSENT])).to_pylist(), contacts
     )
@@ -257,7 +270,7 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
                     "rule": "latest consent",
                 }
             )
-    works_at = link_contacts_to_accounts(contacts, accounts)
+    works_at = link_contacts_to_accounts(contacts, accounts, _account_sources(lake, contacts))
     account_of = {link["customer_id"]: link["account_id"] for link in works_at}
     for golden in golden_contacts:
         golden["account_id"] = account_of.get(golden["customer_id"])
@@ -283,6 +296,9 @@ def merge_run(lake: Lake, run_id: str, as_of: datetime | None = None) -> dict[st
         "golden_contacts": len(golden_contacts),
         "golden_accounts": len(golden_accounts),
         "contact_account_links": len(works_at),
+        "links_by_evidence": dict(Counter(link["evidence"] for link in works_at)),
+        "accounts_by_register_status": dict(Counter(g["register_status"] for g in golden_accounts)),
+        "register_rows_rejected": len(register.rejected) if register else 0,
         "transactions": len(transactions),
         "transactions_attributed": sum(1 for t in transactions if t["customer_id"]),
         "events": len(events),
