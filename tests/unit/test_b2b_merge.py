@@ -7,13 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from cdp.adapters.memory import MemoryObjectStore
+from cdp.adapters.memory import MemoryCatalog
 from cdp.golden import RegisterError
 from cdp.model import Entity
 from cdp.normalize import normalize_account, normalize_contact
-from cdp.services.lake import Buckets, Lake, rows_to_table
+from cdp.services.lake import Lake, rows_to_table
 from cdp.services.unify import merge_run, resolve_run
 from cdp.tables import CONTACT_ACCOUNT, GOLDEN_ACCOUNT, STAGING_TABLES
+
+from tests.unit.lake_helpers import new_lake
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 ACME_SIRET, NOVA_SIRET = "73282932000074", "55210055400013"
@@ -46,8 +48,8 @@ def _stage(lake: Lake, entity: Entity, source: str, rows: list[dict[str, str]]) 
 
 
 @pytest.fixture
-def lake() -> Lake:
-    lake = Lake(MemoryObjectStore(), Buckets("landing", "staging", "curated", "quarantine", "config"))
+def lake_and_catalog() -> tuple[Lake, MemoryCatalog]:
+    lake, catalog = new_lake()
     _stage(
         lake,
         Entity.ACCOUNT,
@@ -75,18 +77,21 @@ def lake() -> Lake:
     )
     source = "name: erp-contacts\nentity: contact\naccount_source: erp\nmapping: {Code: account_ref}\n"
     lake.store.put_bytes("config", "sources/erp-contacts.yaml", source.encode(), "application/yaml")
-    return lake
+    return lake, catalog
 
 
 def _golden_accounts(lake: Lake) -> dict[str, dict[str, Any]]:
     return {row["company_name"]: row for row in lake.read_snapshot(GOLDEN_ACCOUNT, "r1").to_pylist()}
 
 
-def test_merge_verifies_accounts_with_the_register_and_links_contacts(lake: Lake) -> None:
+def test_merge_verifies_accounts_with_the_register_and_links_contacts(
+    lake_and_catalog: tuple[Lake, MemoryCatalog],
+) -> None:
+    lake, catalog = lake_and_catalog
     # Given a SIRENE-like register in the config bucket, one of its rows unusable
     lake.store.put_bytes("config", "reference/sirene/sirene.csv", REGISTER_CSV.encode(), "text/csv")
     # When the run resolves and merges
-    resolve_run(lake, "r1")
+    resolve_run(lake, catalog, "r1")
     summary = merge_run(lake, "r1", as_of=NOW)
     # Then each golden account carries what the register says about it
     accounts = _golden_accounts(lake)
@@ -108,14 +113,18 @@ def test_merge_verifies_accounts_with_the_register_and_links_contacts(lake: Lake
     }
 
 
-def test_without_a_register_accounts_are_not_checked(lake: Lake) -> None:
-    resolve_run(lake, "r1")
+def test_without_a_register_accounts_are_not_checked(lake_and_catalog: tuple[Lake, MemoryCatalog]) -> None:
+    lake, catalog = lake_and_catalog
+    resolve_run(lake, catalog, "r1")
     merge_run(lake, "r1", as_of=NOW)
     assert {row["register_status"] for row in _golden_accounts(lake).values()} == {"not_checked"}
 
 
-def test_a_register_file_without_its_columns_fails_the_merge_with_its_name(lake: Lake) -> None:
+def test_a_register_file_without_its_columns_fails_the_merge_with_its_name(
+    lake_and_catalog: tuple[Lake, MemoryCatalog],
+) -> None:
+    lake, catalog = lake_and_catalog
     lake.store.put_bytes("config", "reference/sirene/wrong.csv", b"siren,name\n732829320,ACME\n", "text/csv")
-    resolve_run(lake, "r1")
+    resolve_run(lake, catalog, "r1")
     with pytest.raises(RegisterError, match="reference/sirene/wrong.csv"):
         merge_run(lake, "r1", as_of=NOW)
