@@ -90,6 +90,7 @@ def run_demo(
         mark = time.monotonic()
         cdp.receiver.fail_next(*([429, 500] * fail_first_deliveries)[:fail_first_deliveries])
         run = cdp.run_unify("run-0001")
+        cdp.settle_deliveries()
         timings["unify"] = time.monotonic() - mark
         golden_contacts = cdp.query("SELECT count(*) AS n FROM golden_contact").column("n")[0].as_py()
         golden_accounts = cdp.query("SELECT count(*) AS n FROM golden_account").column("n")[0].as_py()
@@ -100,7 +101,9 @@ def run_demo(
             "batches": len(received.batches),
             "duplicates_dropped": received.duplicates,
             "failures_answered": list(received.failures_sent),
-            "by_hook": dict(Counter(b["segment"] for b in received.batches.values())),
+            "by_destination": dict(Counter(b["destination"] for b in received.batches.values())),
+            "dead_letters": cdp.dead_letters(),
+            "files": sorted(item.key for item in cdp.store.list(cdp.stack.physical["OutboxBucket"], "")),
         }
         reports = cdp.reports()
         lake = cdp.export(out / "lake")
@@ -163,9 +166,10 @@ def print_summary(result: DemoResult) -> None:
     console.print(segments)
     p = result.published
     console.print(
-        f"Published: {p['records']} records in {p['batches']} batches {p['by_hook']}; the receiver answered "
-        f"{p['failures_answered']} first and the batches were retried; "
-        f"duplicates dropped: {p['duplicates_dropped']}"
+        f"Published: {p['records']} records in {p['batches']} batches {p['by_destination']} through the "
+        f"delivery queue; the receiver answered {p['failures_answered']} first and the batches were retried; "
+        f"duplicates dropped: {p['duplicates_dropped']}; dead letters: {p['dead_letters']}; "
+        f"files in the outbox: {len(p['files'])}"
     )
     top = Table(
         title="SELECT ... FROM golden_contact JOIN customer_metrics ORDER BY revenue DESC LIMIT 5 (DuckDB)"

@@ -14,13 +14,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from cdp.adapters.aws import GlueCatalog, S3ObjectStore
+from cdp.adapters.aws import GlueCatalog, S3ObjectStore, SqsQueue
 from cdp.local.athena import DuckDBQueryEngine
 from cdp.local.deployer import Deployer, Stack
 from cdp.local.emulator import EmbeddedAws
 from cdp.local.gateway import LocalApiGateway
+from cdp.local.poller import SqsPoller
 from cdp.local.receiver import WebhookReceiver
 from cdp.services import bootstrap
+from cdp.services.activation import redrive
 from cdp.services.lake import Buckets
 
 # Locally the functions query DuckDB instead of Athena; everything else runs as template.yaml says.
@@ -38,6 +40,7 @@ class LocalCdp:
         self.log_level = log_level
         self.stack: Stack
         self.gateway: LocalApiGateway
+        self.pollers: list[SqsPoller] = []
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCdp:
@@ -60,10 +63,21 @@ class LocalCdp:
         self.gateway = LocalApiGateway(
             self.stack.api_routes, self.stack.api_keys, self.aws.client("lambda")
         ).start()
+        self.pollers = [
+            SqsPoller(
+                self.aws.client("sqs"),
+                self.aws.client("lambda"),
+                source["queue_arn"],
+                source["function"],
+                source["batch_size"],
+                source["partial_failures"],
+            ).start()
+            for source in self.stack.queue_sources
+        ]
         return self
 
     def stop(self) -> None:
-        for part in (getattr(self, "gateway", None), self.receiver):
+        for part in (*self.pollers, getattr(self, "gateway", None), self.receiver):
             if part is not None:
                 part.stop()
         self.aws.stop()
@@ -166,6 +180,27 @@ class LocalCdp:
             "error": execution.get("error"),
             "cause": execution.get("cause"),
         }
+
+    def settle_deliveries(self, timeout_s: float = 300) -> None:
+        """Wait until the delivery queue is drained: every batch delivered or in the dead-letter queue."""
+        for poller in self.pollers:
+            poller.wait_idle(timeout_s)
+
+    def queue(self, logical_id: str) -> SqsQueue:
+        """One of the template's queues (e.g. DeliveryQueue, DeliveryDeadLetterQueue)."""
+        return SqsQueue(self.stack.physical[logical_id], self.aws.client("sqs"))
+
+    def dead_letters(self) -> int:
+        """How many batches wait in the delivery dead-letter queue."""
+        attributes = self.aws.client("sqs").get_queue_attributes(
+            QueueUrl=self.stack.physical["DeliveryDeadLetterQueue"],
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(v) for v in attributes.values())
+
+    def redrive(self) -> int:
+        """Move the dead-letter batches back to the delivery queue (what `cdp redrive` does on AWS)."""
+        return redrive(self.queue("DeliveryDeadLetterQueue"), self.queue("DeliveryQueue"))
 
     def query(self, sql: str) -> pa.Table:
         """Athena SQL over the current tables, on DuckDB."""

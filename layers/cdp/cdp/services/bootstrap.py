@@ -11,9 +11,16 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from cdp.adapters.aws import AthenaQueryEngine, GlueCatalog, S3ObjectStore, SecretsManagerStore
+from cdp.adapters.aws import (
+    AthenaQueryEngine,
+    GlueCatalog,
+    S3ObjectStore,
+    SecretsManagerStore,
+    SqsQueue,
+    SsmParameterStore,
+)
 from cdp.adapters.http import UrllibTransport
-from cdp.ports import QueryEngine
+from cdp.ports import QueryEngine, SecretStore
 from cdp.services.lake import Buckets, Lake
 
 
@@ -31,6 +38,8 @@ class Settings(BaseModel):
     athena_workgroup: str = "primary"
     idempotency_table: str | None = None
     webhook_secret_arn: str | None = None
+    delivery_queue_url: str | None = None
+    outbox_bucket: str | None = None
 
     @property
     def buckets(self) -> Buckets:
@@ -80,12 +89,24 @@ def query_engine() -> QueryEngine:
     return AthenaQueryEngine(settings().glue_database, settings().athena_workgroup)
 
 
-def webhook_secret() -> str:
-    """The webhook signing key."""
-    arn = settings().webhook_secret_arn
-    if not arn:
-        raise RuntimeError("WEBHOOK_SECRET_ARN is not set")
-    return SecretsManagerStore().get_secret(arn)
+def secret(reference: str | None) -> str:
+    """A destination's signing key: `ssm:/name`, `secretsmanager:<id>`, or (None) the stack's secret."""
+    if reference is None:
+        arn = settings().webhook_secret_arn
+        if not arn:
+            raise RuntimeError("WEBHOOK_SECRET_ARN is not set")
+        return SecretsManagerStore().get_secret(arn)
+    kind, _, name = reference.partition(":")
+    store: SecretStore = SsmParameterStore() if kind == "ssm" else SecretsManagerStore()
+    return store.get_secret(name)
+
+
+def delivery_queue() -> SqsQueue:
+    """The queue the publish step fills and the delivery function drains."""
+    url = settings().delivery_queue_url
+    if not url:
+        raise RuntimeError("DELIVERY_QUEUE_URL is not set")
+    return SqsQueue(url)
 
 
 def transport() -> UrllibTransport:
