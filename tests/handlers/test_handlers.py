@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 
 
@@ -75,3 +76,23 @@ def test_run_handlers_reject_a_malformed_event(aws, handler, context) -> None:
 
     with pytest.raises(ValidationError):
         handler("resolve").lambda_handler({"run_id": "../../etc"}, context)
+
+
+def test_deliver_reports_only_the_failed_batch(aws, handler, event, context, monkeypatch) -> None:
+    # Given two queued batches: a file export that works and a webhook whose server is down
+    outbox = "cdp-outbox-123456789012-eu-west-1"
+    aws["s3"].create_bucket(Bucket=outbox, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    monkeypatch.setenv("OUTBOX_BUCKET", outbox)
+    secret = boto3.client("secretsmanager").create_secret(Name="signing", SecretString="k")["ARN"]
+    monkeypatch.setenv("WEBHOOK_SECRET_ARN", secret)
+    aws["s3"].put_object(
+        Bucket="cdp-config-123456789012-eu-west-1",
+        Key="destinations/unreachable.yaml",
+        Body=b"name: unreachable\ntype: webhook\nurl: http://127.0.0.1:9/hook\nmax_attempts: 1\n",
+    )
+    # When the deliver function gets them in one SQS event
+    result = handler("deliver").lambda_handler(event("sqs_delivery_batches"), context)
+    # Then only the webhook's batch is reported failed (SQS retries it alone), and the file is written
+    assert result == {"batchItemFailures": [{"itemIdentifier": "down-hook"}]}
+    written = aws["s3"].list_objects_v2(Bucket=outbox)["Contents"]
+    assert [o["Key"] for o in written] == ["partner_files/high_value/run_id=run-0001/add-00000.csv"]

@@ -102,6 +102,7 @@ def run_demo(
             "duplicates_dropped": received.duplicates,
             "failures_answered": list(received.failures_sent),
             "by_destination": dict(Counter(b["destination"] for b in received.batches.values())),
+            "accepted_batches": list(received.batches.values()),
             "dead_letters": cdp.dead_letters(),
             "files": sorted(item.key for item in cdp.store.list(cdp.stack.physical["OutboxBucket"], "")),
         }
