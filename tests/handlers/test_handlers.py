@@ -6,6 +6,8 @@ import json
 
 import boto3
 import pytest
+from cdp.activate.profiles import profile_items
+from cdp.adapters.aws import DynamoDbStore
 
 
 def test_ingest_lands_a_batch_once_per_idempotency_key(aws, handler, event, context) -> None:
@@ -96,3 +98,23 @@ def test_deliver_reports_only_the_failed_batch(aws, handler, event, context, mon
     assert result == {"batchItemFailures": [{"itemIdentifier": "down-hook"}]}
     written = aws["s3"].list_objects_v2(Bucket=outbox)["Contents"]
     assert [o["Key"] for o in written] == ["partner_files/high_value/run_id=run-0001/add-00000.csv"]
+
+
+def test_profiles_finds_a_customer_by_phone(aws, handler, event, context, monkeypatch) -> None:
+    # Given a profile store holding Marie's 360 view
+    boto3.client("dynamodb").create_table(
+        TableName="profiles",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("PROFILES_TABLE", "profiles")
+    marie = {"customer_id": "C-1", "email": "marie@example.fr", "phone": "+33612345678", "consents": []}
+    DynamoDbStore("profiles").put_items(profile_items("run-0001", [marie], [], [], []))
+    # When the API is asked for the phone number as a person types it
+    response = handler("profiles").lambda_handler(event("api_find_profile"), context)
+    # Then Marie's view comes back
+    assert response["statusCode"] == 200
+    assert [p["customer_id"] for p in json.loads(response["body"])["profiles"]] == ["C-1"]
+    unknown = {**event("api_find_profile"), "queryStringParameters": {"phone": "06 00 00 00 00"}}
+    assert handler("profiles").lambda_handler(unknown, context)["statusCode"] == 404

@@ -131,3 +131,16 @@ def test_the_athena_style_query_answers(demo: DemoResult) -> None:
     assert len(demo.query_rows) == 5
     revenues = [row["revenue"] for row in demo.query_rows]
     assert revenues == sorted(revenues, reverse=True) and revenues[0] > 0
+
+
+def test_the_profile_api_returns_a_360_view_of_a_demo_customer(demo: DemoResult) -> None:
+    top = demo.query_rows[0]
+    status, view = demo.profile["by_id"]
+    assert status == 200 and view["customer_id"] == top["customer_id"]
+    assert view["golden"]["email"] == top["email"]
+    assert view["source_records"] and all({"source", "source_id"} == set(s) for s in view["source_records"])
+    assert view["metrics"]["revenue"] == top["revenue"] and "high_value" in view["segments"]
+    assert isinstance(view["consents"], list)
+    # The same customer by e-mail (whatever its case), and a clear 404 for an unknown one
+    assert demo.profile["by_email"] == (200, {"profiles": [view]})
+    assert demo.profile["unknown"][0] == 404

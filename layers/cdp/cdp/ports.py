@@ -123,3 +123,15 @@ class MessageQueue(Protocol):
     def delete(self, receipt: str) -> None:
         """Delete a received message."""
         ...
+
+
+class KeyValueStore(Protocol):
+    """DynamoDB-like store of items by a string key `pk` (the profile API's point reads)."""
+
+    def put_items(self, items: Sequence[Mapping[str, str]]) -> None:
+        """Create or replace items (each has a `pk`)."""
+        ...
+
+    def get_item(self, pk: str) -> dict[str, str] | None:
+        """The item with this key, or None."""
+        ...

@@ -1,4 +1,4 @@
-"""boto3 adapters: S3 object store, Glue catalog, Athena query engine, Secrets Manager, SSM, SQS.
+"""boto3 adapters: S3 object store, Glue catalog, Athena query engine, Secrets Manager, SSM, SQS, DynamoDB.
 
 Clients honour `AWS_ENDPOINT_URL`, so the same code talks to AWS, to the embedded moto server or to
 LocalStack.
@@ -194,3 +194,18 @@ class SqsQueue:
 
     def delete(self, receipt: str) -> None:
         self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=receipt)
+
+
+class DynamoDbStore:
+    """KeyValueStore over one DynamoDB table keyed by `pk` (string attributes only)."""
+
+    def __init__(self, table_name: str, resource: Any | None = None) -> None:
+        self._table = (resource or boto3.resource("dynamodb")).Table(table_name)
+
+    def put_items(self, items: Sequence[Mapping[str, str]]) -> None:
+        with self._table.batch_writer(overwrite_by_pkeys=["pk"]) as batch:
+            for item in items:
+                batch.put_item(Item=dict(item))
+
+    def get_item(self, pk: str) -> dict[str, str] | None:
+        return cast(dict[str, str] | None, self._table.get_item(Key={"pk": pk}).get("Item"))

@@ -126,3 +126,17 @@ class MemoryQueue:
     def release(self) -> None:
         """Make received but undeleted messages visible again (the visibility timeout ran out)."""
         self._in_flight.clear()
+
+
+class MemoryKeyValueStore:
+    """KeyValueStore in a dict."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, str]] = {}
+
+    def put_items(self, items: Sequence[Mapping[str, str]]) -> None:
+        for item in items:
+            self.items[item["pk"]] = dict(item)
+
+    def get_item(self, pk: str) -> dict[str, str] | None:
+        return self.items.get(pk)

@@ -37,6 +37,7 @@ class DemoResult:
     query_rows: list[dict[str, Any]]
     lake: Path
     seconds: dict[str, float] = field(default_factory=dict)
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -106,6 +107,13 @@ def run_demo(
             "dead_letters": cdp.dead_letters(),
             "files": sorted(item.key for item in cdp.store.list(cdp.stack.physical["OutboxBucket"], "")),
         }
+        # The 360 view of the best customer, through the profile API (by id, then by e-mail)
+        top = query_rows[0]
+        profile = {
+            "by_id": cdp.api_get(f"/v1/profiles/{top['customer_id']}"),
+            "by_email": cdp.api_get("/v1/profiles", {"email": top["email"].upper()}),
+            "unknown": cdp.api_get("/v1/profiles/C-unknown"),
+        }
         reports = cdp.reports()
         lake = cdp.export(out / "lake")
     segments = (
@@ -126,6 +134,7 @@ def run_demo(
         query_rows,
         lake,
         timings,
+        profile,
     )
 
 
@@ -172,6 +181,15 @@ def print_summary(result: DemoResult) -> None:
         f"duplicates dropped: {p['duplicates_dropped']}; dead letters: {p['dead_letters']}; "
         f"files in the outbox: {len(p['files'])}"
     )
+    status, view = result.profile["by_id"]
+    if status == 200:
+        console.print(
+            f"Profile API GET /v1/profiles/{view['customer_id']}: {status}, "
+            f"{len(view['source_records'])} source records "
+            f"({', '.join(sorted({s['source'] for s in view['source_records']}))}), "
+            f"revenue {view['metrics']['revenue']}, segments {view['segments']}, "
+            f"{len(view['consents'])} consent statements"
+        )
     top = Table(
         title="SELECT ... FROM golden_contact JOIN customer_metrics ORDER BY revenue DESC LIMIT 5 (DuckDB)"
     )

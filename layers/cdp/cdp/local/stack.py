@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -151,6 +152,20 @@ class LocalCdp:
         )
         try:
             with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback gateway
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def api_get(
+        self, path: str, params: Mapping[str, str] | None = None, api_key: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """GET a path of the API through the local gateway; returns (status, JSON body)."""
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        request = urllib.request.Request(
+            f"{self.gateway.url}{path}{query}", headers={"x-api-key": api_key or self.stack.api_keys[0]}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback gateway
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")

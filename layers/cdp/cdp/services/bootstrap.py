@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cdp.adapters.aws import (
     AthenaQueryEngine,
+    DynamoDbStore,
     GlueCatalog,
     S3ObjectStore,
     SecretsManagerStore,
@@ -40,6 +41,7 @@ class Settings(BaseModel):
     webhook_secret_arn: str | None = None
     delivery_queue_url: str | None = None
     outbox_bucket: str | None = None
+    profiles_table: str | None = None
 
     @property
     def buckets(self) -> Buckets:
@@ -109,6 +111,15 @@ def delivery_queue() -> SqsQueue:
     return SqsQueue(url)
 
 
+@cache
+def profile_store() -> DynamoDbStore:
+    """The profile API's DynamoDB table."""
+    table = settings().profiles_table
+    if not table:
+        raise RuntimeError("PROFILES_TABLE is not set")
+    return DynamoDbStore(table)
+
+
 def transport() -> UrllibTransport:
     """The HTTP transport."""
     return UrllibTransport()
@@ -117,5 +128,5 @@ def transport() -> UrllibTransport:
 def reset() -> None:
     """Forget cached settings and clients: for runtimes that host several functions in one process
     (the local stack), where each invocation brings its own function's environment."""
-    for factory in (settings, store, catalog, query_engine):
+    for factory in (settings, store, catalog, query_engine, profile_store):
         factory.cache_clear()
