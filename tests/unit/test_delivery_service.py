@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -16,6 +17,7 @@ from cdp.adapters.memory import (
     ScriptedTransport,
     StaticQueryEngine,
 )
+from cdp.config import ConfigError, parse_segment
 from cdp.ports import HttpResponse
 from cdp.services.activation import (
     DeliveryFailed,
@@ -50,7 +52,9 @@ def _lake() -> tuple[Lake, MemoryCatalog]:
     return Lake(store, BUCKETS), catalog
 
 
-def _run(lake: Lake, catalog: MemoryCatalog, run_id: str, people: dict[str, bool]) -> dict[str, Any]:
+def _run(
+    lake: Lake, catalog: MemoryCatalog, run_id: str, people: dict[str, bool], now: datetime | None = None
+) -> dict[str, Any]:
     """One run: golden contacts (name -> consents to e-mail marketing), segments, commit."""
     golden = [
         {"customer_id": c, "email": f"{c}@example.fr", "consents": [GRANTED] if consent else []}
@@ -58,7 +62,7 @@ def _run(lake: Lake, catalog: MemoryCatalog, run_id: str, people: dict[str, bool
     ]
     lake.write_snapshot(GOLDEN_CONTACT, run_id, rows_to_table(golden, GOLDEN_CONTACT.schema))
     engine = StaticQueryEngine(lambda _sql: pa.table({"customer_id": list(people)}))
-    result = evaluate_segments(lake, catalog, engine, run_id)
+    result = evaluate_segments(lake, catalog, engine, run_id, now)
     commit_run(lake, catalog, run_id, "segments")
     return result
 
@@ -77,7 +81,7 @@ def test_membership_delta_across_two_runs_and_consent_aware_batches() -> None:
     # Given a first run with ann (consents), bob (does not) and cy (consents)
     lake, catalog = _lake()
     first = _run(lake, catalog, "r1", {"ann": True, "bob": False, "cy": True})
-    assert first["segments"]["fans"] == {"size": 3, "entered": 3, "exited": 0}
+    assert first["segments"]["fans"] == {"size": 3, "entered": 3, "exited": 0, "refreshed": 1}
     summary, batches = _published(lake, "r1", "mail")
     # Then the e-mail tool gets ann and cy only; bob is never sent
     assert [r["customer_id"] for b in batches for r in b["records"]] == ["ann", "cy"]
@@ -152,3 +156,23 @@ def test_a_malformed_message_is_refused_with_a_clear_error() -> None:
     lake, _ = _lake()
     with pytest.raises(ValueError, match="records"):
         _deliver(lake, json.dumps({"destination": "mail"}), ScriptedTransport())
+
+
+def test_a_weekly_segment_keeps_its_members_between_refreshes() -> None:
+    # Given a segment refreshed at most once a week, evaluated on day 0 with ann
+    lake, catalog = _lake()
+    lake.store.put_bytes("config", "segments/fans.yaml", (SEGMENT + "schedule: rate(7 days)\n").encode())
+    day0 = datetime(2026, 11, 2, tzinfo=UTC)
+    assert _run(lake, catalog, "r1", {"ann": True}, day0)["deliveries"]
+    # When the next daily run sees bob instead, the segment is not due: ann stays, nothing is sent
+    second = _run(lake, catalog, "r2", {"bob": True}, day0 + timedelta(days=1))
+    assert (second["segments"]["fans"]["refreshed"], second["deliveries"]) == (0, [])
+    assert _statuses(lake, "r2") == {"ann": "stayed"}
+    # And a week later it is refreshed
+    third = _run(lake, catalog, "r3", {"bob": True}, day0 + timedelta(days=7))
+    assert _statuses(lake, "r3") == {"ann": "exited", "bob": "entered"} and third["deliveries"]
+
+
+def test_an_unknown_schedule_is_refused() -> None:
+    with pytest.raises(ConfigError, match="schedule"):
+        parse_segment("name: s\nsql: SELECT 1\nschedule: every full moon\n")

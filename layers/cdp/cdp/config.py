@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
 
 from cdp.model import CANONICAL_FIELDS, Entity
+from cdp.segments.schedule import refresh_interval
 
 
 class ConfigError(ValueError):
@@ -67,8 +68,14 @@ class SegmentConfig(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
     description: str = ""
     sql: str
-    schedule: str = "with every unify run"
+    schedule: str = Field(default="with every unify run", description="or rate(N minutes|hours|days)")
     destinations: list[str] = []
+
+    @field_validator("schedule")
+    @classmethod
+    def _known_schedule(cls, schedule: str) -> str:
+        refresh_interval(schedule)
+        return schedule
 
 
 class ConsentRequirement(BaseModel):

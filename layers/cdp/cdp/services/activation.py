@@ -7,6 +7,7 @@ import json
 import random
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from cdp.activate import (
@@ -31,6 +32,7 @@ from cdp.config import (
 )
 from cdp.ports import Catalog, HttpTransport, MessageQueue, ObjectStore, QueryEngine
 from cdp.segments import membership_delta
+from cdp.segments.schedule import is_due
 from cdp.services.lake import Buckets, Lake, rows_to_table
 from cdp.tables import GOLDEN_CONTACT, SEGMENT_MEMBERSHIP
 
@@ -53,9 +55,21 @@ def load_destination(store: ObjectStore, buckets: Buckets, name: str) -> Destina
     return parse_destination(store.get_bytes(buckets.config, key).decode("utf-8"), origin=key)
 
 
-def evaluate_segments(lake: Lake, catalog: Catalog, engine: QueryEngine, run_id: str) -> dict[str, Any]:
-    """Evaluate every segment over the current golden tables, write the run's membership snapshot with
-    entered/stayed/exited against the current (previous) membership, and list the deliveries to make."""
+def _last_refresh(lake: Lake, segment: str) -> tuple[str | None, datetime | None]:
+    try:
+        state = json.loads(lake.store.get_bytes(lake.buckets.curated, f"_segments/{segment}.json"))
+    except KeyError:
+        return None, None
+    return state["run_id"], datetime.fromisoformat(state["refreshed_at"])
+
+
+def evaluate_segments(
+    lake: Lake, catalog: Catalog, engine: QueryEngine, run_id: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """Evaluate every segment that is due over the current golden tables, write the run's membership
+    snapshot with entered/stayed/exited against the current (previous) membership, and list the
+    deliveries to make. A segment not due yet keeps its members (all "stayed") and sends nothing."""
+    moment = now or datetime.now(UTC)
     previous_table = lake.read_location(SEGMENT_MEMBERSHIP, catalog.table_location(SEGMENT_MEMBERSHIP.name))
     previous: dict[str, set[str]] = {}
     for row in previous_table.to_pylist():
@@ -65,16 +79,35 @@ def evaluate_segments(lake: Lake, catalog: Catalog, engine: QueryEngine, run_id:
     sizes: dict[str, dict[str, int]] = {}
     deliveries: list[dict[str, str]] = []
     for segment in load_segments(lake.store, lake.buckets):
+        before = previous.get(segment.name, set())
+        refreshed_run, refreshed_at = _last_refresh(lake, segment.name)
+        # A retried step re-evaluates what its first attempt did (the membership is not committed yet).
+        if refreshed_run != run_id and not is_due(segment.schedule, refreshed_at, moment):
+            rows += membership_delta(before, before).rows(segment.name, run_id)
+            sizes[segment.name] = {"size": len(before), "entered": 0, "exited": 0, "refreshed": 0}
+            continue
         result = engine.query(segment.sql)
         if "customer_id" not in result.column_names:
             raise ValueError(f"segment {segment.name}: its SQL must return a customer_id column")
         members = {cid for cid in result.column("customer_id").to_pylist() if cid}
-        delta = membership_delta(previous.get(segment.name, set()), members)
+        delta = membership_delta(before, members)
         rows += delta.rows(segment.name, run_id)
-        sizes[segment.name] = {"size": delta.size, "entered": len(delta.entered), "exited": len(delta.exited)}
+        sizes[segment.name] = {
+            "size": delta.size,
+            "entered": len(delta.entered),
+            "exited": len(delta.exited),
+            "refreshed": 1,
+        }
         deliveries += [
             {"run_id": run_id, "segment": segment.name, "destination": d} for d in segment.destinations
         ]
+        state = {"run_id": run_id, "refreshed_at": moment.isoformat()}
+        lake.store.put_bytes(
+            lake.buckets.curated,
+            f"_segments/{segment.name}.json",
+            json.dumps(state).encode(),
+            "application/json",
+        )
     lake.write_snapshot(SEGMENT_MEMBERSHIP, run_id, rows_to_table(rows, SEGMENT_MEMBERSHIP.schema))
     return {"run_id": run_id, "segments": sizes, "deliveries": deliveries}
 
