@@ -9,11 +9,15 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from cdp.activate import TokenBucket
 from cdp.observability import logger, tracer
 from cdp.services import bootstrap
 from cdp.services.activation import deliver_message
 
 processor = BatchProcessor(event_type=EventType.SQS)
+# One token bucket per destination for the container's life, so the rate limit spans invocations
+# (the event source's MaximumConcurrency bounds how many containers send at once).
+rate_limits: dict[str, TokenBucket] = {}
 
 
 @tracer.capture_method
@@ -26,6 +30,7 @@ def record_handler(record: SQSRecord) -> dict[str, Any]:
         settings.outbox_bucket,
         bootstrap.secret,
         bootstrap.transport(),
+        rate_limits=rate_limits,
     )
     logger.info("batch delivered", extra=result)
     return result

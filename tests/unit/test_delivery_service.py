@@ -176,3 +176,29 @@ def test_a_weekly_segment_keeps_its_members_between_refreshes() -> None:
 def test_an_unknown_schedule_is_refused() -> None:
     with pytest.raises(ConfigError, match="schedule"):
         parse_segment("name: s\nsql: SELECT 1\nschedule: every full moon\n")
+
+
+def test_the_rate_limit_spans_the_batches_of_a_destination() -> None:
+    # Given a destination limited to one request a second, and two batches delivered at the same instant
+    lake, catalog = _lake()
+    lake.store.put_bytes(
+        "config", "destinations/mail.yaml", (DESTINATIONS["mail"] + "rate_per_second: 1\n").encode()
+    )
+    _run(lake, catalog, "r1", {"ann": True, "bea": True, "cy": True})
+    _, batches = _published(lake, "r1", "mail")
+    sleeps: list[float] = []
+    limits: dict[str, Any] = {}
+    for batch in batches:
+        deliver_message(
+            json.dumps(batch),
+            lake.store,
+            BUCKETS,
+            "outbox",
+            lambda _r: "k",
+            ScriptedTransport(),
+            sleep=sleeps.append,
+            clock=lambda: 1_000.0,
+            rate_limits=limits,
+        )
+    # Then the second batch waits for a token
+    assert len(batches) == 2 and sleeps == [0.0, 1.0]

@@ -1,5 +1,6 @@
-"""The webhook destination: JSON batches, an HMAC signature, an idempotency key per batch, a token-bucket
-rate limit, and retries with exponential backoff and jitter that honour Retry-After.
+"""Sending batches over HTTP (webhook, customer-match and CRM destinations): an HMAC signature, the
+batch's idempotency key, a token-bucket rate limit, and retries with exponential backoff and jitter
+that honour Retry-After.
 
 Sleeping and time come in as functions, so the policy is tested without waiting.
 """

@@ -211,11 +211,14 @@ def deliver_message(
     transport: HttpTransport,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
+    rate_limits: dict[str, TokenBucket] | None = None,
 ) -> dict[str, Any]:
     """Deliver one queued batch to its destination; raise DeliveryFailed when it did not go through.
 
     HTTP destinations get the batch signed, under its idempotency key, with retries; file exports
-    write it to the outbox bucket under a key named after the batch, so a redelivery overwrites it."""
+    write it to the outbox bucket under a key named after the batch, so a redelivery overwrites it.
+    `rate_limits` keeps one token bucket per destination across the batches a caller delivers (the
+    deliver function keeps it for its container's life)."""
     message = BatchMessage.model_validate_json(body)
     config = load_destination(store, buckets, message.destination)
     summary = {
@@ -236,13 +239,17 @@ def deliver_message(
         columns = ["customer_id", *(f for f in config.fields if f != "customer_id")]
         store.put_bytes(outbox_bucket, key, render_file(message.records, columns, config.format))
         return {**summary, "object": f"s3://{outbox_bucket}/{key}"}
+    limits = rate_limits if rate_limits is not None else {}
+    bucket = limits.setdefault(
+        config.name, TokenBucket(config.rate_per_second, max(1.0, config.rate_per_second), clock)
+    )
     report = deliver(
         [OutgoingBatch.of(message)],
         url=config.url,
         secret=secret(config.secret),
         transport=transport,
         policy=RetryPolicy(max_attempts=config.max_attempts, base_seconds=config.backoff_seconds),
-        bucket=TokenBucket(config.rate_per_second, max(1.0, config.rate_per_second), clock),
+        bucket=bucket,
         sleep=sleep,
         clock=clock,
         rng=random.Random(message.idempotency_key),
