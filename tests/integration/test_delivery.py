@@ -42,3 +42,10 @@ def test_a_500_storm_ends_in_the_dead_letter_queue_and_a_redrive_delivers_it_onc
     assert list(cdp.receiver.received.batches) == [message.idempotency_key]
     assert cdp.receiver.received.records() == plan.add
     assert (cdp.dead_letters(), cdp.receiver.received.duplicates) == (0, 0)
+
+
+def test_the_dead_letter_alarm_watches_the_dead_letter_queue(cdp: LocalCdp) -> None:
+    (alarm,) = cdp.aws.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    queue_name = cdp.stack.physical["DeliveryDeadLetterQueue"].rsplit("/", 1)[-1]
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": queue_name}]
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0.0)

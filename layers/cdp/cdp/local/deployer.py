@@ -234,6 +234,7 @@ class Deployer:
             "AWS::Lambda::Permission": self._permission,
             "AWS::Lambda::EventSourceMapping": self._event_source_mapping,
             "AWS::SQS::Queue": self._queue,
+            "AWS::CloudWatch::Alarm": self._alarm,
             "AWS::StepFunctions::StateMachine": self._state_machine,
             "AWS::Events::Rule": self._rule,
             "AWS::ApiGateway::RestApi": self._rest_api,
@@ -361,6 +362,24 @@ class Deployer:
         url = sqs.create_queue(QueueName=queue, Attributes=attributes)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self._set(name, url, Arn=arn, QueueName=queue, QueueUrl=url)
+
+    def _alarm(self, name: str, p: dict[str, Any]) -> None:
+        alarm = p.get("AlarmName") or self._name(name, 255)
+        self.aws.client("cloudwatch").put_metric_alarm(
+            AlarmName=alarm,
+            AlarmDescription=p.get("AlarmDescription", ""),
+            Namespace=p["Namespace"],
+            MetricName=p["MetricName"],
+            Dimensions=p.get("Dimensions", []),
+            Statistic=p["Statistic"],
+            Period=int(p["Period"]),
+            EvaluationPeriods=int(p["EvaluationPeriods"]),
+            Threshold=float(p["Threshold"]),
+            ComparisonOperator=p["ComparisonOperator"],
+            TreatMissingData=p.get("TreatMissingData", "missing"),
+            AlarmActions=p.get("AlarmActions", []),
+        )
+        self._set(name, alarm, Arn=f"arn:aws:cloudwatch:{self.aws.region}:{ACCOUNT_ID}:alarm:{alarm}")
 
     def _secret(self, name: str, p: dict[str, Any]) -> None:
         generate = p.get("GenerateSecretString", {})
