@@ -202,3 +202,10 @@ def test_the_rate_limit_spans_the_batches_of_a_destination() -> None:
         )
     # Then the second batch waits for a token
     assert len(batches) == 2 and sleeps == [0.0, 1.0]
+
+
+def test_a_segment_naming_an_unknown_destination_stops_the_run_with_a_clear_error() -> None:
+    lake, catalog = _lake()
+    lake.store.put_bytes("config", "segments/fans.yaml", SEGMENT.replace("files]", "files, fax]").encode())
+    with pytest.raises(ConfigError, match="unknown destination 'fax'"):
+        _run(lake, catalog, "r1", {"ann": True})

@@ -23,6 +23,7 @@ from cdp.activate import (
 )
 from cdp.activate.formats import render_file
 from cdp.config import (
+    ConfigError,
     CustomerMatchDestination,
     DestinationConfig,
     FileExportDestination,
@@ -50,9 +51,13 @@ def load_segments(store: ObjectStore, buckets: Buckets) -> list[SegmentConfig]:
 
 
 def load_destination(store: ObjectStore, buckets: Buckets, name: str) -> DestinationConfig:
-    """One destination's configuration (`destinations/<name>.yaml`)."""
+    """One destination's configuration (`destinations/<name>.yaml`); ConfigError when missing or invalid."""
     key = f"destinations/{name}.yaml"
-    return parse_destination(store.get_bytes(buckets.config, key).decode("utf-8"), origin=key)
+    try:
+        text = store.get_bytes(buckets.config, key).decode("utf-8")
+    except KeyError as error:
+        raise ConfigError(f"unknown destination {name!r}: there is no {key} in the config bucket") from error
+    return parse_destination(text, origin=key)
 
 
 def _last_refresh(lake: Lake, segment: str) -> tuple[str | None, datetime | None]:
@@ -78,7 +83,11 @@ def evaluate_segments(
     rows: list[dict[str, Any]] = []
     sizes: dict[str, dict[str, int]] = {}
     deliveries: list[dict[str, str]] = []
-    for segment in load_segments(lake.store, lake.buckets):
+    segments = load_segments(lake.store, lake.buckets)
+    for segment in segments:  # a broken destination stops the run before any membership changes
+        for destination in segment.destinations:
+            load_destination(lake.store, lake.buckets, destination)
+    for segment in segments:
         before = previous.get(segment.name, set())
         refreshed_run, refreshed_at = _last_refresh(lake, segment.name)
         # A retried step re-evaluates what its first attempt did (the membership is not committed yet).
