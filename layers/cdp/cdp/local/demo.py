@@ -104,6 +104,15 @@ def run_demo(
             "failures_answered": list(received.failures_sent),
             "by_destination": dict(Counter(b["destination"] for b in received.batches.values())),
             "accepted_batches": list(received.batches.values()),
+            "excluded_without_consent": dict(
+                sum(
+                    (
+                        Counter({d["value"]["destination"]: d["value"]["excluded"]})
+                        for d in run["output"].get("published", [])
+                    ),
+                    Counter(),
+                )
+            ),
             "dead_letters": cdp.dead_letters(),
             "files": sorted(item.key for item in cdp.store.list(cdp.stack.physical["OutboxBucket"], "")),
         }
@@ -179,7 +188,7 @@ def print_summary(result: DemoResult) -> None:
         f"Published: {p['records']} records in {p['batches']} batches {p['by_destination']} through the "
         f"delivery queue; the receiver answered {p['failures_answered']} first and the batches were retried; "
         f"duplicates dropped: {p['duplicates_dropped']}; dead letters: {p['dead_letters']}; "
-        f"files in the outbox: {len(p['files'])}"
+        f"files in the outbox: {len(p['files'])}; left out without consent: {p['excluded_without_consent']}"
     )
     status, view = result.profile["by_id"]
     if status == 200:
