@@ -1,4 +1,4 @@
-"""Send one segment's membership changes to one destination, in signed, idempotent batches."""
+"""Plan one segment's changes for one destination (consent-aware) and enqueue them as batches."""
 
 from typing import Any
 
@@ -17,14 +17,9 @@ from cdp.services.activation import publish_delivery
 @event_parser(model=DeliveryEvent)
 def lambda_handler(event: DeliveryEvent, context: LambdaContext) -> dict[str, Any]:
     result = publish_delivery(
-        bootstrap.lake(),
-        bootstrap.transport(),
-        bootstrap.webhook_secret(),
-        event.run_id,
-        event.segment,
-        event.destination,
+        bootstrap.lake(), bootstrap.delivery_queue(), event.run_id, event.segment, event.destination
     )
-    metrics.add_metric("RecordsDelivered", MetricUnit.Count, result["delivered_records"])
-    metrics.add_metric("BatchesFailed", MetricUnit.Count, len(result["failed"]))
-    logger.info("delivered", extra=result)
+    metrics.add_metric("BatchesEnqueued", MetricUnit.Count, result["batches"])
+    metrics.add_metric("RecordsExcluded", MetricUnit.Count, result["excluded"])
+    logger.info("enqueued", extra=result)
     return result

@@ -1,4 +1,5 @@
-"""Evaluate every segment's SQL over the current golden tables; write memberships and list deliveries."""
+"""Evaluate every segment's SQL over the current golden tables; write memberships, list deliveries and
+refresh the profile API's store."""
 
 from typing import Any
 
@@ -8,6 +9,7 @@ from cdp.events import RunEvent
 from cdp.observability import logger, tracer
 from cdp.services import bootstrap
 from cdp.services.activation import evaluate_segments
+from cdp.services.profiles import write_profiles
 
 
 @logger.inject_lambda_context
@@ -16,4 +18,6 @@ from cdp.services.activation import evaluate_segments
 def lambda_handler(event: RunEvent, context: LambdaContext) -> dict[str, Any]:
     result = evaluate_segments(bootstrap.lake(), bootstrap.catalog(), bootstrap.query_engine(), event.run_id)
     logger.info("segments evaluated", extra=result)
-    return result
+    profiles = write_profiles(bootstrap.lake(), bootstrap.profile_store(), event.run_id)
+    logger.info("profiles written", extra=profiles)
+    return {**result, "profiles": profiles["profiles"]}

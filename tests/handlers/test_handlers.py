@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
+from cdp.activate.profiles import profile_items
+from cdp.adapters.aws import DynamoDbStore
 
 
 def test_ingest_lands_a_batch_once_per_idempotency_key(aws, handler, event, context) -> None:
@@ -98,3 +101,43 @@ def test_override_route_records_a_force_separation_in_the_config_bucket(aws, han
     # And an override naming no record gets a problem document
     bad = handler("ingest").lambda_handler({**request, "body": json.dumps({**body, "first": "x"})}, context)
     assert bad["statusCode"] == 400 and "source:source_id" in json.loads(bad["body"])["detail"]
+
+
+def test_deliver_reports_only_the_failed_batch(aws, handler, event, context, monkeypatch) -> None:
+    # Given two queued batches: a file export that works and a webhook whose server is down
+    outbox = "cdp-outbox-123456789012-eu-west-1"
+    aws["s3"].create_bucket(Bucket=outbox, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    monkeypatch.setenv("OUTBOX_BUCKET", outbox)
+    secret = boto3.client("secretsmanager").create_secret(Name="signing", SecretString="k")["ARN"]
+    monkeypatch.setenv("WEBHOOK_SECRET_ARN", secret)
+    aws["s3"].put_object(
+        Bucket="cdp-config-123456789012-eu-west-1",
+        Key="destinations/unreachable.yaml",
+        Body=b"name: unreachable\ntype: webhook\nurl: http://127.0.0.1:9/hook\nmax_attempts: 1\n",
+    )
+    # When the deliver function gets them in one SQS event
+    result = handler("deliver").lambda_handler(event("sqs_delivery_batches"), context)
+    # Then only the webhook's batch is reported failed (SQS retries it alone), and the file is written
+    assert result == {"batchItemFailures": [{"itemIdentifier": "down-hook"}]}
+    written = aws["s3"].list_objects_v2(Bucket=outbox)["Contents"]
+    assert [o["Key"] for o in written] == ["partner_files/high_value/run_id=run-0001/add-00000.csv"]
+
+
+def test_profiles_finds_a_customer_by_phone(aws, handler, event, context, monkeypatch) -> None:
+    # Given a profile store holding Marie's 360 view
+    boto3.client("dynamodb").create_table(
+        TableName="profiles",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("PROFILES_TABLE", "profiles")
+    marie = {"customer_id": "C-1", "email": "marie@example.fr", "phone": "+33612345678", "consents": []}
+    DynamoDbStore("profiles").put_items(profile_items("run-0001", [marie], [], [], []))
+    # When the API is asked for the phone number as a person types it
+    response = handler("profiles").lambda_handler(event("api_find_profile"), context)
+    # Then Marie's view comes back
+    assert response["statusCode"] == 200
+    assert [p["customer_id"] for p in json.loads(response["body"])["profiles"]] == ["C-1"]
+    unknown = {**event("api_find_profile"), "queryStringParameters": {"phone": "06 00 00 00 00"}}
+    assert handler("profiles").lambda_handler(unknown, context)["statusCode"] == 404

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from itertools import combinations
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from cdp.activate import build_audience
+from cdp.config import parse_destination, parse_segment
+from cdp.golden.consent import permits
 from cdp.local.demo import DemoResult
 from cdp.model import GOLDEN_CONTACT_SCHEMA
 
 pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _pairs(groups: dict[str, set[str]]) -> set[tuple[str, str]]:
@@ -76,14 +82,49 @@ def test_golden_tables_have_the_published_schema(demo: DemoResult) -> None:
     assert catalog["tables"]["golden_contact"].endswith("/golden_contact/run_id=run-0001/")
 
 
-def test_segments_are_published_once_despite_errors(demo: DemoResult) -> None:
-    assert set(demo.segments) == {"high_value", "engaged_opt_in", "b2b_contacts"}
+def test_segments_are_published_once_despite_errors_and_only_with_consent(demo: DemoResult) -> None:
+    segments = {
+        s.name: s
+        for s in (parse_segment(p.read_text()) for p in (ROOT / "config" / "segments").glob("*.yaml"))
+    }
+    assert set(demo.segments) == set(segments)
     assert all(sizes["size"] > 0 for sizes in demo.segments.values())
-    # The receiver answered 429 then 500 first; every member still arrived exactly once.
+    golden = {
+        row["customer_id"]: row
+        for row in pq.read_table(
+            next(demo.lake.glob("cdp-curated-*/golden_contact/run_id=run-0001/*.parquet"))
+        ).to_pylist()
+    }
+    members = pq.read_table(
+        next(demo.lake.glob("cdp-curated-*/segment_membership/run_id=run-0001/*.parquet"))
+    ).to_pylist()
+    # The receiver answered 429 then 500 first; every batch was still accepted exactly once, through the queue
     assert demo.published["failures_answered"] == [429, 500]
-    expected = sum(sizes["entered"] for sizes in demo.segments.values())
-    assert demo.published["records"] == expected
-    assert demo.published["duplicates_dropped"] == 0
+    assert (demo.published["duplicates_dropped"], demo.published["dead_letters"]) == (0, 0)
+    received: Counter[str] = Counter()
+    for batch in demo.published["accepted_batches"]:
+        received[batch["destination"]] += len(batch["records"])
+    for path in (ROOT / "config" / "destinations").glob("*.yaml"):
+        config = parse_destination(path.read_text())
+        if config.type == "file_export":
+            continue
+        audiences = [
+            build_audience(config, [m["customer_id"] for m in members if m["segment"] == name], golden)
+            for name, segment in segments.items()
+            if config.name in segment.destinations
+        ]
+        expected = sum(len(audience) for audience in audiences)
+        assert received[config.name] == expected, config.name
+    # Nobody without the e-mail marketing consent reached the e-mail tool
+    mailed = [
+        record["customer_id"]
+        for batch in demo.published["accepted_batches"]
+        if batch["destination"] == "email_tool"
+        for record in batch["records"]
+    ]
+    assert all(permits(golden[c]["consents"], "email", "marketing") for c in mailed)
+    assert received["crm"] > 0
+    assert demo.published["files"] and all(f.startswith("partner_files/") for f in demo.published["files"])
 
 
 def test_the_athena_style_query_answers(demo: DemoResult) -> None:
@@ -118,3 +159,16 @@ def test_b2b_accounts_are_verified_by_the_register_and_contacts_attach_to_their_
     # Every company person some contact source knows is linked to the right company, and nobody else
     known = set(demo.sample.truth.values())
     assert linked == {person: code for person, code in demo.sample.works_at.items() if person in known}
+
+
+def test_the_profile_api_returns_a_360_view_of_a_demo_customer(demo: DemoResult) -> None:
+    top = demo.query_rows[0]
+    status, view = demo.profile["by_id"]
+    assert status == 200 and view["customer_id"] == top["customer_id"]
+    assert view["golden"]["email"] == top["email"]
+    assert view["source_records"] and all({"source", "source_id"} == set(s) for s in view["source_records"])
+    assert view["metrics"]["revenue"] == top["revenue"] and "high_value" in view["segments"]
+    assert isinstance(view["consents"], list)
+    # The same customer by e-mail (whatever its case), and a clear 404 for an unknown one
+    assert demo.profile["by_email"] == (200, {"profiles": [view]})
+    assert demo.profile["unknown"][0] == 404

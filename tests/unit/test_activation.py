@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import random
 
-from cdp.activate import RetryPolicy, TokenBucket, deliver, plan_batches, sign
+from cdp.activate import OutgoingBatch, RetryPolicy, TokenBucket, deliver, plan_audience, plan_messages, sign
 from cdp.adapters.memory import ScriptedTransport
 from cdp.ports import HttpResponse
 from cdp.segments import membership_delta
@@ -22,16 +21,6 @@ def test_membership_delta() -> None:
     }
 
 
-def test_batches_have_stable_idempotency_keys() -> None:
-    records = [{"customer_id": str(i)} for i in range(5)]
-    first = plan_batches("seg", "dest", "run", "add", records, 2)
-    again = plan_batches("seg", "dest", "run", "add", records, 2)
-    assert [b.records for b in first] == [2, 2, 1]
-    assert [b.idempotency_key for b in first] == [b.idempotency_key for b in again]
-    assert len({b.idempotency_key for b in first}) == 3
-    assert json.loads(first[2].body)["records"] == [{"customer_id": "4"}]
-
-
 def _deliver(transport: ScriptedTransport, batches: int = 1, attempts: int = 4) -> tuple:
     sleeps: list[float] = []
     now = [1_000.0]
@@ -40,7 +29,8 @@ def _deliver(transport: ScriptedTransport, batches: int = 1, attempts: int = 4) 
         sleeps.append(seconds)
         now[0] += seconds
 
-    planned = plan_batches("seg", "dest", "run", "add", [{"customer_id": str(i)} for i in range(batches)], 1)
+    plan = plan_audience({}, {str(i): {"customer_id": str(i)} for i in range(batches)})
+    planned = [OutgoingBatch.of(m) for m in plan_messages("dest", "seg", "run", plan, 1)]
     report = deliver(
         planned,
         url="http://hook",

@@ -334,6 +334,29 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _redrive(args: argparse.Namespace) -> int:
+    import boto3
+
+    from cdp.adapters.aws import SqsQueue
+    from cdp.services.activation import redrive
+
+    queue_url, dlq_url = args.queue, args.dlq
+    if args.stack:
+        stack = boto3.client("cloudformation")
+
+        def physical(logical: str) -> str:
+            detail = stack.describe_stack_resource(StackName=args.stack, LogicalResourceId=logical)
+            return str(detail["StackResourceDetail"]["PhysicalResourceId"])
+
+        queue_url = queue_url or physical("DeliveryQueue")
+        dlq_url = dlq_url or physical("DeliveryDeadLetterQueue")
+    if not (queue_url and dlq_url):
+        raise SystemExit("cdp redrive: give --stack, or both --queue and --dlq")
+    moved = redrive(SqsQueue(dlq_url), SqsQueue(queue_url), args.limit)
+    print(f"moved {moved} batch(es) from {dlq_url} back to {queue_url}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cdp` command."""
     parser = argparse.ArgumentParser(prog="cdp", description="Serverless Customer Data Platform, locally.")
@@ -417,6 +440,14 @@ def main(argv: list[str] | None = None) -> int:
     explain.add_argument("second")
     explain.add_argument("--json", action="store_true", help="print the explanation as JSON")
     explain.set_defaults(run=_explain)
+    redrive = commands.add_parser(
+        "redrive", help="move failed delivery batches from the dead-letter queue back to the delivery queue"
+    )
+    redrive.add_argument("--stack", help="the deployed stack's name (finds both queues)")
+    redrive.add_argument("--queue", help="URL of the delivery queue")
+    redrive.add_argument("--dlq", help="URL of the dead-letter queue")
+    redrive.add_argument("--limit", type=int, default=None, help="move at most this many batches")
+    redrive.set_defaults(run=_redrive)
     args = parser.parse_args(argv)
     if getattr(args, "run_id", "unset") is None:
         from datetime import UTC, datetime

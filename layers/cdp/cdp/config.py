@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cdp.golden.survivorship import ACCOUNT_RULES, CONTACT_RULES, AttributeRule
 from cdp.model import CANONICAL_FIELDS, Entity
+from cdp.segments.schedule import refresh_interval
 
 
 class ConfigError(ValueError):
@@ -75,20 +84,55 @@ class SegmentConfig(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
     description: str = ""
     sql: str
-    schedule: str = "with every unify run"
+    schedule: str = Field(default="with every unify run", description="or rate(N minutes|hours|days)")
     destinations: list[str] = []
 
+    @field_validator("schedule")
+    @classmethod
+    def _known_schedule(cls, schedule: str) -> str:
+        refresh_interval(schedule)
+        return schedule
 
-class DestinationConfig(BaseModel):
-    """An external tool that receives segment changes."""
+
+class ConsentRequirement(BaseModel):
+    """The consent a destination needs from each person before it may receive them."""
+
+    model_config = ConfigDict(extra="forbid")
+    channel: str
+    purpose: str | None = None
+
+
+class _Destination(BaseModel):
+    """What every destination has: only membership changes are sent unless `full_resync` is set."""
 
     model_config = ConfigDict(extra="forbid")
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,62}$")
-    type: Literal["webhook"]
-    url: str
+    description: str = ""
     batch_size: int = Field(default=500, ge=1, le=10_000)
-    max_attempts: int = Field(default=5, ge=1, le=20)
+    full_resync: bool = False
+    consent: ConsentRequirement | None = Field(
+        default=None, description="Without it everyone is sent (e.g. a CRM fed under contract)."
+    )
+
+
+class _HttpDestination(_Destination):
+    """A destination reached over HTTPS with signed, idempotent, rate-limited batches."""
+
+    url: str
+    max_attempts: int = Field(default=5, ge=1, le=20, description="Attempts per delivery of a batch.")
+    backoff_seconds: float = Field(default=0.5, gt=0, description="First retry's backoff ceiling.")
     rate_per_second: float = Field(default=10.0, gt=0)
+    secret: str | None = Field(
+        default=None,
+        pattern=r"^(ssm|secretsmanager):.+$",
+        description="`ssm:/name` or `secretsmanager:<id>`; the stack's signing secret when left out.",
+    )
+
+
+class WebhookDestination(_HttpDestination):
+    """Generic JSON webhook: the listed golden fields of each person."""
+
+    type: Literal["webhook"]
     fields: list[str] = ["customer_id", "email", "phone", "first_name", "last_name"]
 
 
@@ -156,6 +200,39 @@ class SurvivorshipConfig(BaseModel):
         return len(self.source_priority) + configured_rank
 
 
+class CustomerMatchDestination(_HttpDestination):
+    """An ad platform's customer-match audience: hashed e-mails and phones, add and remove lists."""
+
+    type: Literal["customer_match"]
+    platform: Literal["google", "meta"]
+
+
+class CrmUpsertDestination(_HttpDestination):
+    """A CRM upsert: each CRM field takes a golden field (`mapping: {CrmField: golden_field}`)."""
+
+    type: Literal["crm_upsert"]
+    mapping: dict[str, str] = Field(min_length=1)
+
+
+class FileExportDestination(_Destination):
+    """CSV or Parquet files in the outbox bucket, one per batch, for file-based consumers."""
+
+    type: Literal["file_export"]
+    format: Literal["csv", "parquet"] = "csv"
+    fields: list[str] = ["customer_id", "email", "phone", "first_name", "last_name"]
+
+
+DestinationConfig = Annotated[
+    WebhookDestination | CustomerMatchDestination | CrmUpsertDestination | FileExportDestination,
+    Field(discriminator="type"),
+]
+HttpDestination = WebhookDestination | CustomerMatchDestination | CrmUpsertDestination
+
+
+class _DestinationDocument(RootModel[DestinationConfig]):
+    pass
+
+
 def _load(text: str, model: type[BaseModel], origin: str) -> Any:
     try:
         document = yaml.safe_load(text)
@@ -182,8 +259,9 @@ def parse_segment(text: str, origin: str = "segment") -> SegmentConfig:
 
 
 def parse_destination(text: str, origin: str = "destination") -> DestinationConfig:
-    """Parse one destination YAML document."""
-    return _load(text, DestinationConfig, origin)
+    """Parse one destination YAML document (its `type` picks the kind)."""
+    document: _DestinationDocument = _load(text, _DestinationDocument, origin)
+    return document.root
 
 
 def parse_survivorship(text: str, origin: str = "survivorship.yaml") -> SurvivorshipConfig:

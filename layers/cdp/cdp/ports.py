@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Protocol
@@ -105,4 +105,41 @@ class HttpTransport(Protocol):
 
     def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> HttpResponse:
         """POST a body and return the response, whatever its status."""
+        ...
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A message received from a queue; `receipt` deletes it."""
+
+    message_id: str
+    receipt: str
+    body: str
+
+
+class MessageQueue(Protocol):
+    """SQS-like queue."""
+
+    def send(self, bodies: Sequence[str]) -> None:
+        """Enqueue messages (in order)."""
+        ...
+
+    def receive(self, max_messages: int = 10) -> list[QueuedMessage]:
+        """Up to `max_messages` visible messages (none when the queue is empty)."""
+        ...
+
+    def delete(self, receipt: str) -> None:
+        """Delete a received message."""
+        ...
+
+
+class KeyValueStore(Protocol):
+    """DynamoDB-like store of items by a string key `pk` (the profile API's point reads)."""
+
+    def put_items(self, items: Sequence[Mapping[str, str]]) -> None:
+        """Create or replace items (each has a `pk`)."""
+        ...
+
+    def get_item(self, pk: str) -> dict[str, str] | None:
+        """The item with this key, or None."""
         ...

@@ -1,5 +1,6 @@
-"""The webhook destination: JSON batches, an HMAC signature, an idempotency key per batch, a token-bucket
-rate limit, and retries with exponential backoff and jitter that honour Retry-After.
+"""Sending batches over HTTP (webhook, customer-match and CRM destinations): an HMAC signature, the
+batch's idempotency key, a token-bucket rate limit, and retries with exponential backoff and jitter
+that honour Retry-After.
 
 Sleeping and time come in as functions, so the policy is tested without waiting.
 """
@@ -8,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from cdp.activate.batches import BatchMessage
 from cdp.ports import HttpTransport
 
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -28,25 +29,10 @@ class OutgoingBatch:
     body: bytes
     records: int
 
-
-def plan_batches(
-    segment: str,
-    destination: str,
-    run_id: str,
-    action: str,
-    records: Sequence[Mapping[str, Any]],
-    batch_size: int,
-) -> list[OutgoingBatch]:
-    """Split records into batches; the idempotency key depends only on what the batch is, so a retried
-    or redriven batch carries the same key and the receiver can drop the duplicate."""
-    batches = []
-    for number, start in enumerate(range(0, len(records), batch_size)):
-        chunk = list(records[start : start + batch_size])
-        key = hashlib.sha256(f"{destination}|{segment}|{run_id}|{action}|{number}".encode()).hexdigest()[:32]
-        payload = {"segment": segment, "run_id": run_id, "action": action, "batch": number, "records": chunk}
-        body = json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str).encode()
-        batches.append(OutgoingBatch(key, body, len(chunk)))
-    return batches
+    @classmethod
+    def of(cls, message: BatchMessage) -> OutgoingBatch:
+        """The request of one queued batch."""
+        return cls(message.idempotency_key, message.http_body(), len(message.records))
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -1,4 +1,4 @@
-"""boto3 adapters: S3 object store, Glue catalog, Athena query engine, Secrets Manager.
+"""boto3 adapters: S3 object store, Glue catalog, Athena query engine, Secrets Manager, SSM, SQS, DynamoDB.
 
 Clients honour `AWS_ENDPOINT_URL`, so the same code talks to AWS, to the embedded moto server or to
 LocalStack.
@@ -7,14 +7,14 @@ LocalStack.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, cast
 
 import boto3
 import pyarrow as pa
 from botocore.exceptions import ClientError
 
-from cdp.ports import StoredObject
+from cdp.ports import QueuedMessage, StoredObject
 
 
 class S3ObjectStore:
@@ -176,3 +176,51 @@ class SecretsManagerStore:
 
     def get_secret(self, secret_id: str) -> str:
         return cast(str, self._secrets.get_secret_value(SecretId=secret_id)["SecretString"])
+
+
+class SsmParameterStore:
+    """SecretStore over SSM Parameter Store (SecureString parameters are decrypted)."""
+
+    def __init__(self, client: Any | None = None) -> None:
+        self._ssm = client or boto3.client("ssm")
+
+    def get_secret(self, secret_id: str) -> str:
+        return cast(str, self._ssm.get_parameter(Name=secret_id, WithDecryption=True)["Parameter"]["Value"])
+
+
+class SqsQueue:
+    """MessageQueue over one SQS queue."""
+
+    def __init__(self, queue_url: str, client: Any | None = None) -> None:
+        self._sqs = client or boto3.client("sqs")
+        self.url = queue_url
+
+    def send(self, bodies: Sequence[str]) -> None:
+        for start in range(0, len(bodies), 10):  # SendMessageBatch takes at most 10 entries
+            entries = [{"Id": str(i), "MessageBody": b} for i, b in enumerate(bodies[start : start + 10])]
+            answer = self._sqs.send_message_batch(QueueUrl=self.url, Entries=entries)
+            if answer.get("Failed"):
+                raise RuntimeError(f"SQS refused {len(answer['Failed'])} message(s): {answer['Failed'][0]}")
+
+    def receive(self, max_messages: int = 10) -> list[QueuedMessage]:
+        answer = self._sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=max_messages)
+        messages = answer.get("Messages", [])
+        return [QueuedMessage(m["MessageId"], m["ReceiptHandle"], m["Body"]) for m in messages]
+
+    def delete(self, receipt: str) -> None:
+        self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=receipt)
+
+
+class DynamoDbStore:
+    """KeyValueStore over one DynamoDB table keyed by `pk` (string attributes only)."""
+
+    def __init__(self, table_name: str, resource: Any | None = None) -> None:
+        self._table = (resource or boto3.resource("dynamodb")).Table(table_name)
+
+    def put_items(self, items: Sequence[Mapping[str, str]]) -> None:
+        with self._table.batch_writer(overwrite_by_pkeys=["pk"]) as batch:
+            for item in items:
+                batch.put_item(Item=dict(item))
+
+    def get_item(self, pk: str) -> dict[str, str] | None:
+        return cast(dict[str, str] | None, self._table.get_item(Key={"pk": pk}).get("Item"))

@@ -4,13 +4,13 @@ they change with them."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import BinaryIO
 
 import pyarrow as pa
 
-from cdp.ports import HttpResponse, StoredObject
+from cdp.ports import HttpResponse, QueuedMessage, StoredObject
 
 
 class MemoryObjectStore:
@@ -105,3 +105,44 @@ class StaticQueryEngine:
     def query(self, sql: str) -> pa.Table:
         self.queries.append(sql)
         return self._answer(sql)
+
+
+class MemoryQueue:
+    """MessageQueue in a list; received messages stay until deleted, and are redelivered by `release`."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, str] = {}
+        self._in_flight: set[str] = set()
+        self._next = 0
+
+    def send(self, bodies: Sequence[str]) -> None:
+        for body in bodies:
+            self._next += 1
+            self.messages[f"m{self._next}"] = body
+
+    def receive(self, max_messages: int = 10) -> list[QueuedMessage]:
+        visible = [m for m in self.messages if m not in self._in_flight][:max_messages]
+        self._in_flight.update(visible)
+        return [QueuedMessage(m, m, self.messages[m]) for m in visible]
+
+    def delete(self, receipt: str) -> None:
+        self.messages.pop(receipt, None)
+        self._in_flight.discard(receipt)
+
+    def release(self) -> None:
+        """Make received but undeleted messages visible again (the visibility timeout ran out)."""
+        self._in_flight.clear()
+
+
+class MemoryKeyValueStore:
+    """KeyValueStore in a dict."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, str]] = {}
+
+    def put_items(self, items: Sequence[Mapping[str, str]]) -> None:
+        for item in items:
+            self.items[item["pk"]] = dict(item)
+
+    def get_item(self, pk: str) -> dict[str, str] | None:
+        return self.items.get(pk)

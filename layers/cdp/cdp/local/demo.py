@@ -41,6 +41,7 @@ class DemoResult:
     # B2B: golden accounts by register status, contact-account links by evidence.
     accounts_by_register_status: dict[str, int] = field(default_factory=dict)
     links_by_evidence: dict[str, int] = field(default_factory=dict)
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
@@ -98,6 +99,7 @@ def run_demo(
         mark = time.monotonic()
         cdp.receiver.fail_next(*([429, 500] * fail_first_deliveries)[:fail_first_deliveries])
         run = cdp.run_unify("run-0001")
+        cdp.settle_deliveries()
         timings["unify"] = time.monotonic() - mark
         golden_contacts = cdp.query("SELECT count(*) AS n FROM golden_contact").column("n")[0].as_py()
         golden_accounts = cdp.query("SELECT count(*) AS n FROM golden_account").column("n")[0].as_py()
@@ -110,7 +112,26 @@ def run_demo(
             "batches": len(received.batches),
             "duplicates_dropped": received.duplicates,
             "failures_answered": list(received.failures_sent),
-            "by_hook": dict(Counter(b["segment"] for b in received.batches.values())),
+            "by_destination": dict(Counter(b["destination"] for b in received.batches.values())),
+            "accepted_batches": list(received.batches.values()),
+            "excluded_without_consent": dict(
+                sum(
+                    (
+                        Counter({d["value"]["destination"]: d["value"]["excluded"]})
+                        for d in run["output"].get("published", [])
+                    ),
+                    Counter(),
+                )
+            ),
+            "dead_letters": cdp.dead_letters(),
+            "files": sorted(item.key for item in cdp.store.list(cdp.stack.physical["OutboxBucket"], "")),
+        }
+        # The 360 view of the best customer, through the profile API (by id, then by e-mail)
+        top = query_rows[0]
+        profile = {
+            "by_id": cdp.api_get(f"/v1/profiles/{top['customer_id']}"),
+            "by_email": cdp.api_get("/v1/profiles", {"email": top["email"].upper()}),
+            "unknown": cdp.api_get("/v1/profiles/C-unknown"),
         }
         reports = cdp.reports()
         lake = cdp.export(out / "lake")
@@ -134,6 +155,7 @@ def run_demo(
         timings,
         accounts_by_register_status={row["k"]: row["n"] for row in by_status.to_pylist()},
         links_by_evidence={row["k"]: row["n"] for row in by_evidence.to_pylist()},
+        profile=profile,
     )
 
 
@@ -185,10 +207,20 @@ def print_summary(result: DemoResult) -> None:
     console.print(segments)
     p = result.published
     console.print(
-        f"Published: {p['records']} records in {p['batches']} batches {p['by_hook']}; the receiver answered "
-        f"{p['failures_answered']} first and the batches were retried; "
-        f"duplicates dropped: {p['duplicates_dropped']}"
+        f"Published: {p['records']} records in {p['batches']} batches {p['by_destination']} through the "
+        f"delivery queue; the receiver answered {p['failures_answered']} first and the batches were retried; "
+        f"duplicates dropped: {p['duplicates_dropped']}; dead letters: {p['dead_letters']}; "
+        f"files in the outbox: {len(p['files'])}; left out without consent: {p['excluded_without_consent']}"
     )
+    status, view = result.profile["by_id"]
+    if status == 200:
+        console.print(
+            f"Profile API GET /v1/profiles/{view['customer_id']}: {status}, "
+            f"{len(view['source_records'])} source records "
+            f"({', '.join(sorted({s['source'] for s in view['source_records']}))}), "
+            f"revenue {view['metrics']['revenue']}, segments {view['segments']}, "
+            f"{len(view['consents'])} consent statements"
+        )
     top = Table(
         title="SELECT ... FROM golden_contact JOIN customer_metrics ORDER BY revenue DESC LIMIT 5 (DuckDB)"
     )

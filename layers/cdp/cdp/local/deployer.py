@@ -123,6 +123,7 @@ class Stack:
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     api_routes: list[dict[str, Any]] = field(default_factory=list)
     api_keys: list[str] = field(default_factory=list)
+    queue_sources: list[dict[str, Any]] = field(default_factory=list)
 
     def of_type(self, resource_type: str) -> dict[str, str]:
         """Logical id -> physical id of every resource of one type."""
@@ -231,6 +232,9 @@ class Deployer:
             "AWS::Lambda::LayerVersion": self._layer,
             "AWS::Lambda::Function": self._function,
             "AWS::Lambda::Permission": self._permission,
+            "AWS::Lambda::EventSourceMapping": self._event_source_mapping,
+            "AWS::SQS::Queue": self._queue,
+            "AWS::CloudWatch::Alarm": self._alarm,
             "AWS::StepFunctions::StateMachine": self._state_machine,
             "AWS::Events::Rule": self._rule,
             "AWS::ApiGateway::RestApi": self._rest_api,
@@ -338,6 +342,45 @@ class Deployer:
             ddb.update_time_to_live(TableName=table, TimeToLiveSpecification=p["TimeToLiveSpecification"])
         self._set(name, table, Arn=arn)
 
+    def _queue(self, name: str, p: dict[str, Any]) -> None:
+        sqs = self.aws.client("sqs")
+        queue = p.get("QueueName") or self._name(name, 80)
+        attributes = {
+            key: json.dumps(p[key])
+            if key == "RedrivePolicy"
+            else str(p[key]).lower()
+            if isinstance(p[key], bool)
+            else str(p[key])
+            for key in (
+                "VisibilityTimeout",
+                "MessageRetentionPeriod",
+                "SqsManagedSseEnabled",
+                "RedrivePolicy",
+            )
+            if key in p
+        }
+        url = sqs.create_queue(QueueName=queue, Attributes=attributes)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self._set(name, url, Arn=arn, QueueName=queue, QueueUrl=url)
+
+    def _alarm(self, name: str, p: dict[str, Any]) -> None:
+        alarm = p.get("AlarmName") or self._name(name, 255)
+        self.aws.client("cloudwatch").put_metric_alarm(
+            AlarmName=alarm,
+            AlarmDescription=p.get("AlarmDescription", ""),
+            Namespace=p["Namespace"],
+            MetricName=p["MetricName"],
+            Dimensions=p.get("Dimensions", []),
+            Statistic=p["Statistic"],
+            Period=int(p["Period"]),
+            EvaluationPeriods=int(p["EvaluationPeriods"]),
+            Threshold=float(p["Threshold"]),
+            ComparisonOperator=p["ComparisonOperator"],
+            TreatMissingData=p.get("TreatMissingData", "missing"),
+            AlarmActions=p.get("AlarmActions", []),
+        )
+        self._set(name, alarm, Arn=f"arn:aws:cloudwatch:{self.aws.region}:{ACCOUNT_ID}:alarm:{alarm}")
+
     def _secret(self, name: str, p: dict[str, Any]) -> None:
         generate = p.get("GenerateSecretString", {})
         value = p.get("SecretString") or secrets.token_urlsafe(generate.get("PasswordLength", 32))
@@ -413,6 +456,28 @@ class Deployer:
             **({"SourceArn": p["SourceArn"]} if "SourceArn" in p else {}),
         )
         self._set(name, statement)
+
+    def _event_source_mapping(self, name: str, p: dict[str, Any]) -> None:
+        """Created disabled in moto, and polled by the local stack instead (cdp.local.poller): moto's own
+        SQS trigger runs the function inside the SendMessage call that enqueued the message (which
+        deadlocks a function that enqueues) and ignores ReportBatchItemFailures."""
+        if not p["EventSourceArn"].startswith("arn:aws:sqs:"):
+            raise DeployError(f"{name}: only SQS event sources run locally, not {p['EventSourceArn']}")
+        mapping = self.aws.client("lambda").create_event_source_mapping(
+            EventSourceArn=p["EventSourceArn"],
+            FunctionName=p["FunctionName"],
+            BatchSize=p.get("BatchSize", 10),
+            Enabled=False,
+        )["UUID"]
+        self.stack.queue_sources.append(
+            {
+                "queue_arn": p["EventSourceArn"],
+                "function": p["FunctionName"],
+                "batch_size": int(p.get("BatchSize", 10)),
+                "partial_failures": "ReportBatchItemFailures" in p.get("FunctionResponseTypes", []),
+            }
+        )
+        self._set(name, mapping)
 
     def _state_machine(self, name: str, p: dict[str, Any]) -> None:
         definition = p["DefinitionString"]

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,13 +15,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from cdp.adapters.aws import GlueCatalog, S3ObjectStore
+from cdp.adapters.aws import GlueCatalog, S3ObjectStore, SqsQueue
 from cdp.local.athena import DuckDBQueryEngine
 from cdp.local.deployer import Deployer, Stack
 from cdp.local.emulator import EmbeddedAws
 from cdp.local.gateway import LocalApiGateway
+from cdp.local.poller import SqsPoller
 from cdp.local.receiver import WebhookReceiver
 from cdp.services import bootstrap
+from cdp.services.activation import redrive
 from cdp.services.lake import Buckets
 from cdp.tables import HISTORY_TABLES
 
@@ -39,6 +42,7 @@ class LocalCdp:
         self.log_level = log_level
         self.stack: Stack
         self.gateway: LocalApiGateway
+        self.pollers: list[SqsPoller] = []
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LocalCdp:
@@ -61,10 +65,21 @@ class LocalCdp:
         self.gateway = LocalApiGateway(
             self.stack.api_routes, self.stack.api_keys, self.aws.client("lambda")
         ).start()
+        self.pollers = [
+            SqsPoller(
+                self.aws.client("sqs"),
+                self.aws.client("lambda"),
+                source["queue_arn"],
+                source["function"],
+                source["batch_size"],
+                source["partial_failures"],
+            ).start()
+            for source in self.stack.queue_sources
+        ]
         return self
 
     def stop(self) -> None:
-        for part in (getattr(self, "gateway", None), self.receiver):
+        for part in (*self.pollers, getattr(self, "gateway", None), self.receiver):
             if part is not None:
                 part.stop()
         self.aws.stop()
@@ -142,6 +157,20 @@ class LocalCdp:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
+    def api_get(
+        self, path: str, params: Mapping[str, str] | None = None, api_key: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """GET a path of the API through the local gateway; returns (status, JSON body)."""
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        request = urllib.request.Request(
+            f"{self.gateway.url}{path}{query}", headers={"x-api-key": api_key or self.stack.api_keys[0]}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback gateway
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
     def settle(self) -> None:
         """Wait until every S3 notification has been handled (they run asynchronously, as on AWS)."""
         self.aws.invoker.wait_idle()
@@ -167,6 +196,27 @@ class LocalCdp:
             "error": execution.get("error"),
             "cause": execution.get("cause"),
         }
+
+    def settle_deliveries(self, timeout_s: float = 300) -> None:
+        """Wait until the delivery queue is drained: every batch delivered or in the dead-letter queue."""
+        for poller in self.pollers:
+            poller.wait_idle(timeout_s)
+
+    def queue(self, logical_id: str) -> SqsQueue:
+        """One of the template's queues (e.g. DeliveryQueue, DeliveryDeadLetterQueue)."""
+        return SqsQueue(self.stack.physical[logical_id], self.aws.client("sqs"))
+
+    def dead_letters(self) -> int:
+        """How many batches wait in the delivery dead-letter queue."""
+        attributes = self.aws.client("sqs").get_queue_attributes(
+            QueueUrl=self.stack.physical["DeliveryDeadLetterQueue"],
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(v) for v in attributes.values())
+
+    def redrive(self) -> int:
+        """Move the dead-letter batches back to the delivery queue (what `cdp redrive` does on AWS)."""
+        return redrive(self.queue("DeliveryDeadLetterQueue"), self.queue("DeliveryQueue"))
 
     def query(self, sql: str) -> pa.Table:
         """Athena SQL over the current tables, on DuckDB."""

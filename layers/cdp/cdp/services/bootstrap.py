@@ -11,9 +11,17 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from cdp.adapters.aws import AthenaQueryEngine, GlueCatalog, S3ObjectStore, SecretsManagerStore
+from cdp.adapters.aws import (
+    AthenaQueryEngine,
+    DynamoDbStore,
+    GlueCatalog,
+    S3ObjectStore,
+    SecretsManagerStore,
+    SqsQueue,
+    SsmParameterStore,
+)
 from cdp.adapters.http import UrllibTransport
-from cdp.ports import QueryEngine
+from cdp.ports import QueryEngine, SecretStore
 from cdp.services.lake import Buckets, Lake
 
 
@@ -31,6 +39,9 @@ class Settings(BaseModel):
     athena_workgroup: str = "primary"
     idempotency_table: str | None = None
     webhook_secret_arn: str | None = None
+    delivery_queue_url: str | None = None
+    outbox_bucket: str | None = None
+    profiles_table: str | None = None
 
     @property
     def buckets(self) -> Buckets:
@@ -80,12 +91,33 @@ def query_engine() -> QueryEngine:
     return AthenaQueryEngine(settings().glue_database, settings().athena_workgroup)
 
 
-def webhook_secret() -> str:
-    """The webhook signing key."""
-    arn = settings().webhook_secret_arn
-    if not arn:
-        raise RuntimeError("WEBHOOK_SECRET_ARN is not set")
-    return SecretsManagerStore().get_secret(arn)
+def secret(reference: str | None) -> str:
+    """A destination's signing key: `ssm:/name`, `secretsmanager:<id>`, or (None) the stack's secret."""
+    if reference is None:
+        arn = settings().webhook_secret_arn
+        if not arn:
+            raise RuntimeError("WEBHOOK_SECRET_ARN is not set")
+        return SecretsManagerStore().get_secret(arn)
+    kind, _, name = reference.partition(":")
+    store: SecretStore = SsmParameterStore() if kind == "ssm" else SecretsManagerStore()
+    return store.get_secret(name)
+
+
+def delivery_queue() -> SqsQueue:
+    """The queue the publish step fills and the delivery function drains."""
+    url = settings().delivery_queue_url
+    if not url:
+        raise RuntimeError("DELIVERY_QUEUE_URL is not set")
+    return SqsQueue(url)
+
+
+@cache
+def profile_store() -> DynamoDbStore:
+    """The profile API's DynamoDB table."""
+    table = settings().profiles_table
+    if not table:
+        raise RuntimeError("PROFILES_TABLE is not set")
+    return DynamoDbStore(table)
 
 
 def transport() -> UrllibTransport:
@@ -96,5 +128,5 @@ def transport() -> UrllibTransport:
 def reset() -> None:
     """Forget cached settings and clients: for runtimes that host several functions in one process
     (the local stack), where each invocation brings its own function's environment."""
-    for factory in (settings, store, catalog, query_engine):
+    for factory in (settings, store, catalog, query_engine, profile_store):
         factory.cache_clear()
