@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from cdp.model import CONTACT_FIELDS_SCHEMA
-from cdp.normalize.records import CONTACT_BLOCKS, coerce_text, contact_context
+from cdp.normalize.records import CONTACT_BLOCKS, ContactBlock, coerce_text, contact_context
 
 _TYPES: dict[str, pa.DataType] = {field.name: field.type for field in CONTACT_FIELDS_SCHEMA}
 
@@ -60,12 +60,27 @@ def normalize_contact_columns(
             rows_of_distinct, distinct = _distinct(inputs)
             results = [block.compute(*args, context) for args in distinct]
             gather = pa.array(rows_of_distinct)
+            copies = _verbatim_raw(block, columns, absent)
             for name, values in zip(block.outputs, zip(*results, strict=True), strict=True):
-                outputs[name] = pa.array(values, _TYPES.get(name, pa.string())).take(gather)
+                copy = copies.get(name)
+                outputs[name] = (
+                    copy if copy is not None else pa.array(values, _TYPES.get(name, pa.string())).take(gather)
+                )
     finally:
         if was_enabled:
             gc.enable()
     return [outputs[name] for name in CONTACT_FIELDS_SCHEMA.names]
+
+
+def _verbatim_raw(
+    block: ContactBlock, columns: Mapping[str, pa.Array], absent: pa.Array
+) -> dict[str, pa.Array]:
+    """The block's raw outputs that are its input columns unchanged (no round trip through Python)."""
+    if not block.raw_verbatim:
+        return {}
+    return {
+        f"{name}_raw": columns.get(name, absent) for name in block.inputs if f"{name}_raw" in block.outputs
+    }
 
 
 def _distinct(arrays: Sequence[pa.Array]) -> tuple[np.ndarray, list[tuple[object, ...]]]:
@@ -75,8 +90,10 @@ def _distinct(arrays: Sequence[pa.Array]) -> tuple[np.ndarray, list[tuple[object
     for array in arrays:
         encoded = array.dictionary_encode(null_encoding="encode")
         dictionaries.append(encoded.dictionary.to_pylist())
-        indices.append(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64))
-    codes = indices[0]
+        indices.append(encoded.indices.to_numpy(zero_copy_only=False))
+    if len(arrays) == 1:  # the dictionary is the distinct values already
+        return indices[0], [(value,) for value in dictionaries[0]]
+    codes = indices[0].astype(np.int64)
     for dictionary, array_indices in zip(dictionaries[1:], indices[1:], strict=True):
         # Compact first so that code * size never overflows: both are at most the row count.
         _, codes = np.unique(codes, return_inverse=True)

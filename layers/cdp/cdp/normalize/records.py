@@ -222,6 +222,9 @@ class ContactBlock(NamedTuple):
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     compute: Callable[..., tuple[Any, ...]]
+    # Whether each output named after an input plus "_raw" is that input unchanged (the columnar path
+    # then reuses the input column); not so for names, whose raw columns may hold a split full name.
+    raw_verbatim: bool = True
 
 
 def _country_block(raw: str | None, context: ContactContext) -> tuple[Any, ...]:
@@ -369,6 +372,7 @@ CONTACT_BLOCKS: tuple[ContactBlock, ...] = (
             "names_swapped",
         ),
         _name_block,
+        raw_verbatim=False,
     ),
     ContactBlock(
         ("email",),
