@@ -14,7 +14,7 @@ An :class:`UnreadableFile` raised from ``batches()`` (e.g. a gzip stream truncat
 read) means the whole file is rejected, including rows of batches already yielded.
 """
 
-from .base import Batch, RawRow, ReadHints, RowError, TableReader, UnreadableFile
+from .base import Batch, ColumnBatch, RawRow, ReadHints, RowError, TableReader, UnreadableFile
 from .csv_reader import CsvReader
 from .json_reader import JsonReader, NdjsonReader
 from .parquet_reader import ParquetReader
@@ -24,6 +24,7 @@ from .xlsx_reader import XlsxReader
 
 __all__ = [
     "Batch",
+    "ColumnBatch",
     "CsvReader",
     "JsonReader",
     "NdjsonReader",

@@ -7,9 +7,11 @@ makes the *whole* file unreadable is raised as :class:`UnreadableFile`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+
+import pyarrow as pa
 
 # A quarantined record keeps at most this much of its original text: enough to diagnose, and a runaway
 # unterminated quote cannot blow up the error log.
@@ -56,6 +58,20 @@ class Batch:
 
     rows: list[RawRow]
     errors: list[RowError]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnBatch:
+    """A chunk of a file as columns: each column's raw text values (a string array, null when empty),
+    the rows' line numbers, and the bad records. Rows keep file order."""
+
+    columns: dict[str, pa.Array]
+    line_nos: pa.Array
+    errors: list[RowError]
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.line_nos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +128,13 @@ class TableReader(Protocol):
         """Yield the file's records in batches of at most ``size`` rows plus errors."""
         ...
 
+    def column_batches(
+        self, size: int = 50_000, only: Collection[str] | None = None
+    ) -> Iterator[ColumnBatch]:
+        """The same records as :meth:`batches`, as columns (no per-row objects where the format allows);
+        ``only`` keeps just those of the file's columns."""
+        ...
+
     def close(self) -> None:
         """Release temporary storage; never closes the caller's stream."""
         ...
@@ -162,6 +185,27 @@ class BaseReader:
             raise RuntimeError("batches() can only be iterated once: the stream is consumed")
         self._started = True
         return self._batched(size)
+
+    def column_batches(
+        self, size: int = 50_000, only: Collection[str] | None = None
+    ) -> Iterator[ColumnBatch]:
+        """The records of :meth:`batches` as columns of raw text, for column-wise processing.
+
+        Formats that are columnar already (Parquet) override this to skip per-row objects; the others
+        transpose their row batches. Same single use, errors and ``UnreadableFile`` as :meth:`batches`.
+
+        Args:
+            size: Maximum number of records per batch.
+            only: The columns wanted (those the file lacks are left out); None for all.
+        """
+        for batch in self.batches(size):
+            columns = {
+                name: pa.array([row.values.get(name) for row in batch.rows], pa.string())
+                for name in self.columns
+                if only is None or name in only
+            }
+            line_nos = pa.array([row.line_no for row in batch.rows], pa.int64())
+            yield ColumnBatch(columns, line_nos, batch.errors)
 
     def _batched(self, size: int) -> Iterator[Batch]:
         rows: list[RawRow] = []

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .base import BaseReader, RawRow, ReadHints, RowError, UnreadableFile
+from .base import BaseReader, ColumnBatch, RawRow, ReadHints, RowError, UnreadableFile
 from .streams import Source
 from .text import dedupe_columns, to_text
 from .xlsx_reader import describe
@@ -28,6 +29,15 @@ def _python_friendly(column: pa.Array) -> pa.Array:
     if pa.types.is_duration(kind) and kind.unit == "ns":
         return column.cast(pa.duration("us"), safe=False)
     return column
+
+
+def _text_column(column: pa.Array) -> pa.Array:
+    """A column as raw text the way :func:`to_text` writes each cell."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        text = column.cast(pa.string())
+        blank = pc.or_(pc.equal(text, ""), pc.utf8_is_space(text))
+        return pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    return pa.array([to_text(value) for value in _python_friendly(column).to_pylist()], pa.string())
 
 
 class ParquetReader(BaseReader):
@@ -67,6 +77,32 @@ class ParquetReader(BaseReader):
             raise
         except Exception as exc:  # corrupt pages are only found while decoding them
             raise UnreadableFile(f"corrupt or invalid parquet file: {describe(exc)}") from exc
+
+    def column_batches(
+        self, size: int = 50_000, only: Collection[str] | None = None
+    ) -> Iterator[ColumnBatch]:
+        """Record batches as text columns: text columns pass through as they are (blank cells become
+        null, as in :meth:`batches`); other types go through :func:`to_text` value by value."""
+        if size < 1:
+            raise ValueError(f"batch size must be positive, got {size}")
+        if self._started:
+            raise RuntimeError("batches() can only be iterated once: the stream is consumed")
+        self._started = True
+        # Deduplicated names map to the file's columns by position.
+        wanted = [i for i, name in enumerate(self.columns) if only is None or name in only]
+        first_line = 1
+        try:
+            for batch in self._file.iter_batches(batch_size=size):
+                columns = {self.columns[i]: _text_column(batch.column(i)) for i in wanted}
+                line_nos = pa.array(range(first_line, first_line + batch.num_rows), pa.int64())
+                first_line += batch.num_rows
+                yield ColumnBatch(columns, line_nos, [])
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # corrupt pages are only found while decoding them
+            raise UnreadableFile(f"corrupt or invalid parquet file: {describe(exc)}") from exc
+        finally:
+            self.close()
 
     def close(self) -> None:
         """Release the spool, if any; the caller's stream is left open."""

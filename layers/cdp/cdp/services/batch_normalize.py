@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cdp.model import CANONICAL_FIELDS, Entity, staging_schema
-from cdp.normalize.batch import normalize_contact_columns, text_array
+from cdp.normalize.batch import normalize_contact_columns
 
 if TYPE_CHECKING:  # workers import this module: keep the readers (openpyxl...) out of them
     from cdp.ingest import TableReader
@@ -46,7 +46,7 @@ class InputError(ValueError):
 class _Task(NamedTuple):
     """One batch to normalize: what a worker receives."""
 
-    columns: dict[str, pa.Array]  # raw values of each field of `_COLUMNS`
+    columns: dict[str, pa.Array]  # raw values of the fields of `_COLUMNS` the file has
     line_nos: pa.Array
     object_key: str
     ingested_at: datetime
@@ -107,15 +107,12 @@ def _tasks(
     day_first: bool,
 ) -> Iterator[_Task]:
     """The reader's batches as worker tasks, in file order; the first unreadable record stops the file."""
-    for batch in reader.batches(batch_rows):
+    for batch in reader.column_batches(batch_rows, only=_COLUMNS):
         if batch.errors:
             first = batch.errors[0]
             raise InputError(f"{object_key}, line {first.line_no}: {first.reason}")
-        if not batch.rows:
-            continue
-        columns = {name: text_array([row.values.get(name) for row in batch.rows]) for name in _COLUMNS}
-        line_nos = pa.array([row.line_no for row in batch.rows], pa.int64())
-        yield _Task(columns, line_nos, object_key, ingested_at, default_country, day_first)
+        if batch.num_rows:
+            yield _Task(batch.columns, batch.line_nos, object_key, ingested_at, default_country, day_first)
 
 
 def _in_workers(tasks: Iterator[_Task], workers: int) -> list[pa.Table]:
@@ -145,7 +142,8 @@ def _stage_batch(task: _Task) -> pa.Table:
     normalized = normalize_contact_columns(
         task.columns, size, default_country=task.default_country, day_first=task.day_first
     )
-    source, source_id = task.columns["source"], task.columns["source_id"]
+    absent = pa.nulls(size, pa.string())
+    source, source_id = task.columns.get("source", absent), task.columns.get("source_id", absent)
     lineage = [
         pc.if_else(_blank(source), "", source),
         pc.if_else(_blank(source_id), pc.cast(task.line_nos, pa.string()), source_id),
