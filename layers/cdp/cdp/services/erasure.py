@@ -1,5 +1,6 @@
 """Forget a person: remove them from staging, every curated table and snapshot, quarantine and derived
-documents, add tombstones so they never come back, and write a receipt.
+documents, the destinations' audiences (each destination holding them gets one remove), the outbox's
+exported files and the profile store; add tombstones so they never come back, and write a receipt.
 
 Raw landed objects are never changed by the pipeline; erasure lists the ones holding the person's rows in
 the receipt and deletes them (every version, whole objects: other people's rows in them go too, their
