@@ -1,5 +1,6 @@
 """POST /v1/sources/{source}/records -> validate the batch and land it in the landing bucket.
 POST /v1/overrides -> record a force-link or force-separation that every later unify run honours.
+POST /v1/erasures -> forget a person (lake, audiences, outbox, profiles) and answer with the receipt's id.
 
 An Idempotency-Key header makes retries safe: the same key returns the first answer, and the batch lands once.
 """
@@ -18,6 +19,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyVa
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cdp.observability import logger, tracer
 from cdp.services import bootstrap
+from cdp.services.erasure import ErasureTargets
+from cdp.services.erasure_api import request_erasure
 from cdp.services.ingest_api import InvalidBatch, land_batch
 from cdp.services.overrides_api import record_override
 
@@ -105,6 +108,26 @@ def post_override() -> Response:
         return _problem(400, error.problem(event.path))
     logger.info("override recorded", extra=override.to_dict())
     return Response(status_code=201, content_type="application/json", body=override.to_dict())
+
+
+@app.post("/v1/erasures")
+@tracer.capture_method
+def post_erasure() -> Response:
+    event = app.current_event
+    targets = ErasureTargets(
+        outbox_bucket=bootstrap.settings().outbox_bucket,
+        delivery_queue=bootstrap.delivery_queue(),
+        profiles=bootstrap.profile_store(),
+    )
+    if not targets.outbox_bucket:
+        raise RuntimeError("OUTBOX_BUCKET is not set")
+    try:
+        result = request_erasure(bootstrap.lake(), event.decoded_body or "", targets)
+    except InvalidBatch as error:
+        return _problem(400, error.problem(event.path))
+    logger.info("person erased", extra=result)
+    # Accepted: the lake is clean now; the removes for the destinations are queued.
+    return Response(status_code=202, content_type="application/json", body=result)
 
 
 @logger.inject_lambda_context

@@ -7,7 +7,11 @@ import json
 import boto3
 import pytest
 from cdp.activate.profiles import profile_items
-from cdp.adapters.aws import DynamoDbStore
+from cdp.adapters.aws import DynamoDbStore, S3ObjectStore
+from cdp.services.lake import Buckets, Lake, rows_to_table
+from cdp.tables import GOLDEN_CONTACT
+
+from tests.handlers.conftest import BUCKETS
 
 
 def test_ingest_lands_a_batch_once_per_idempotency_key(aws, handler, event, context) -> None:
@@ -141,3 +145,52 @@ def test_profiles_finds_a_customer_by_phone(aws, handler, event, context, monkey
     assert [p["customer_id"] for p in json.loads(response["body"])["profiles"]] == ["C-1"]
     unknown = {**event("api_find_profile"), "queryStringParameters": {"phone": "06 00 00 00 00"}}
     assert handler("profiles").lambda_handler(unknown, context)["statusCode"] == 404
+
+
+def test_erasure_route_forgets_a_person_and_answers_with_the_receipt_id_only(
+    aws, handler, event, context, monkeypatch
+) -> None:
+    # Given Marie's golden record in the lake, her profile in the profile table, the outbox and the queue
+    outbox = "cdp-outbox-123456789012-eu-west-1"
+    aws["s3"].create_bucket(Bucket=outbox, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    boto3.client("dynamodb").create_table(
+        TableName="profiles",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    queue_url = boto3.client("sqs").create_queue(QueueName="delivery")["QueueUrl"]
+    monkeypatch.setenv("OUTBOX_BUCKET", outbox)
+    monkeypatch.setenv("PROFILES_TABLE", "profiles")
+    monkeypatch.setenv("DELIVERY_QUEUE_URL", queue_url)
+    marie = {
+        "customer_id": "C-1",
+        "email": "marie.dupont@example.fr",
+        "emails": ["marie.dupont@example.fr"],
+        "phones": ["+33612345678"],
+        "consents": [],
+    }
+    lake = Lake(
+        S3ObjectStore(),
+        Buckets(*(BUCKETS[role] for role in ("landing", "staging", "curated", "quarantine", "config"))),
+    )
+    lake.write_snapshot(GOLDEN_CONTACT, "run-0001", rows_to_table([marie], GOLDEN_CONTACT.schema))
+    DynamoDbStore("profiles").put_items(profile_items("run-0001", [marie], [], [], []))
+    # When the API is asked to erase her by e-mail
+    response = handler("ingest").lambda_handler(event("api_post_erasure"), context)
+    # Then it answers 202 with the receipt's id, and repeats nothing about her
+    assert response["statusCode"] == 202
+    answer = json.loads(response["body"])
+    assert set(answer) == {"erasure_id", "receipt"} and "marie" not in response["body"].lower()
+    # And her golden record, profile and lookups are gone, and she is tombstoned
+    assert lake.read_snapshot(GOLDEN_CONTACT, "run-0001").num_rows == 0
+    assert DynamoDbStore("profiles").get_item("customer#C-1") is None
+    assert DynamoDbStore("profiles").get_item("email#marie.dupont@example.fr") is None
+    receipt_key = answer["receipt"].split("/", 3)[3]
+    receipt = json.loads(aws["s3"].get_object(Bucket=BUCKETS["config"], Key=receipt_key)["Body"].read())
+    assert receipt["customers_found"] == 1 and receipt["profile_items_deleted"] == 3
+    assert aws["s3"].get_object(Bucket=BUCKETS["config"], Key="erasure/tombstones.json")
+    # And a request naming two identifiers gets a problem document
+    two = {**event("api_post_erasure"), "body": json.dumps({"email": "a@b.fr", "phone": "0612345678"})}
+    bad = handler("ingest").lambda_handler(two, context)
+    assert bad["statusCode"] == 400 and "exactly one" in json.loads(bad["body"])["detail"]

@@ -66,8 +66,8 @@ def _forget(args: argparse.Namespace) -> int:
     import json
 
     from cdp.erasure import ErasureRequestError
-    from cdp.local.lake_dir import FolderObjectStore, folder_buckets
-    from cdp.services.erasure import forget
+    from cdp.local.lake_dir import FolderObjectStore, folder_buckets, folder_outbox
+    from cdp.services.erasure import ErasureTargets, forget
     from cdp.services.lake import Lake
 
     lake = Path(args.lake)
@@ -80,7 +80,14 @@ def _forget(args: argparse.Namespace) -> int:
         if v
     )
     try:
-        receipt = forget(Lake(FolderObjectStore(lake), folder_buckets(lake)), kind, value, args.include_raw)
+        # A saved lake has no delivery queue nor profile table: the receipt says which removes were not sent.
+        receipt = forget(
+            Lake(FolderObjectStore(lake), folder_buckets(lake)),
+            kind,
+            value,
+            args.include_raw,
+            targets=ErasureTargets(outbox_bucket=folder_outbox(lake)),
+        )
     except ErasureRequestError as error:
         print(f"cdp forget: {error}", file=sys.stderr)
         return 2

@@ -11,11 +11,13 @@ customer number), never the identifiers themselves.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cdp.config import DestinationConfig, FileExportDestination
 from cdp.normalize.emails import normalize_email
 from cdp.normalize.phone import normalize_phone
 
@@ -116,11 +118,12 @@ class Person:
         return [re.compile(p, re.IGNORECASE) for p in patterns]
 
     def tombstones(self) -> set[str]:
-        """Hashes of every identifier the person could come back with."""
+        """Hashes of every identifier the person could come back with, and of their golden ids (so a
+        batch queued before the erasure is not delivered after it)."""
         return (
             {tombstone_hash("email", e) for e in self.emails}
             | {tombstone_hash("phone", p) for p in self.phones}
-            | {tombstone_hash("customer_id", r) for r in self.refs}
+            | {tombstone_hash("customer_id", r) for r in self.refs | self.customer_ids}
         )
 
 
@@ -161,3 +164,36 @@ def erased_by(mapped: Mapping[str, str | None], hashes: set[str] | frozenset[str
         if mapped.get(name):
             candidates.append(("phone", normalize_phone(mapped[name], region).value))
     return any(tombstone_hash(kind, key) in hashes for kind, key in candidates if key)
+
+
+def erasure_removals(
+    config: DestinationConfig, audience: Mapping[str, Mapping[str, Any]], customer_ids: Iterable[str]
+) -> list[dict[str, Any]]:
+    """What to send a destination so it drops the person: a remove of the records it was last sent.
+
+    Every destination type takes removes; a file export gets the customer id only, since the file it
+    writes would otherwise be a new copy of the person's data in the outbox."""
+    removed = [dict(audience[c]) for c in sorted(set(customer_ids)) if c in audience]
+    if isinstance(config, FileExportDestination):
+        return [{"customer_id": record["customer_id"]} for record in removed]
+    return removed
+
+
+def record_fingerprint(record: Mapping[str, Any]) -> str:
+    """The hash a tombstone keeps of a record sent to a destination (hashed identifiers or CRM fields
+    carry no customer id), as it reads once through JSON."""
+    text = json.dumps(json.loads(json.dumps(record, default=str)), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"record:{text}".encode()).hexdigest()
+
+
+def without_erased(
+    records: Iterable[Mapping[str, Any]], hashes: set[str] | frozenset[str]
+) -> list[dict[str, Any]]:
+    """Records of a batch whose person has not been erased since the batch was queued (by their
+    customer id, or by the record itself)."""
+    return [
+        dict(record)
+        for record in records
+        if tombstone_hash("customer_id", str(record.get("customer_id") or "")) not in hashes
+        and record_fingerprint(record) not in hashes
+    ]

@@ -143,3 +143,7 @@ class KeyValueStore(Protocol):
     def get_item(self, pk: str) -> dict[str, str] | None:
         """The item with this key, or None."""
         ...
+
+    def delete_items(self, pks: Sequence[str]) -> None:
+        """Delete the items with these keys (missing ones are ignored)."""
+        ...

@@ -35,6 +35,14 @@ def phone_key(phone: str, default_region: str = "FR") -> str | None:
     return f"phone#{e164}" if e164 else None
 
 
+def lookup_keys(contact: Mapping[str, Any]) -> list[str]:
+    """Keys of the e-mail and phone lookup items that lead to a golden contact."""
+    country = contact.get("country") or "FR"
+    keys = [email_key(e) for e in contact.get("emails") or [contact.get("email")] if e]
+    keys += [phone_key(p, country) for p in contact.get("phones") or [contact.get("phone")] if p]
+    return [key for key in keys if key]
+
+
 def profile_items(
     run_id: str,
     contacts: Iterable[Mapping[str, Any]],
@@ -72,12 +80,8 @@ def profile_items(
                 f"profile of {customer_id} is larger than a DynamoDB item ({len(document)} bytes)"
             )
         items.append({"pk": customer_key(customer_id), "run_id": run_id, "profile": document})
-        country = contact.get("country") or "FR"
-        keys = [email_key(e) for e in contact.get("emails") or [contact.get("email")] if e]
-        keys += [phone_key(p, country) for p in contact.get("phones") or [contact.get("phone")] if p]
-        for key in keys:
-            if key:
-                lookups[key].add(customer_id)
+        for key in lookup_keys(contact):
+            lookups[key].add(customer_id)
     items += [
         {"pk": key, "run_id": run_id, "customer_ids": json.dumps(sorted(ids))} for key, ids in lookups.items()
     ]

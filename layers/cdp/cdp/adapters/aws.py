@@ -224,3 +224,8 @@ class DynamoDbStore:
 
     def get_item(self, pk: str) -> dict[str, str] | None:
         return cast(dict[str, str] | None, self._table.get_item(Key={"pk": pk}).get("Item"))
+
+    def delete_items(self, pks: Sequence[str]) -> None:
+        with self._table.batch_writer(overwrite_by_pkeys=["pk"]) as batch:
+            for pk in pks:
+                batch.delete_item(Key={"pk": pk})

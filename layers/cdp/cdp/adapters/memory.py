@@ -146,3 +146,7 @@ class MemoryKeyValueStore:
 
     def get_item(self, pk: str) -> dict[str, str] | None:
         return self.items.get(pk)
+
+    def delete_items(self, pks: Sequence[str]) -> None:
+        for pk in pks:
+            self.items.pop(pk, None)

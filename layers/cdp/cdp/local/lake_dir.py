@@ -66,6 +66,12 @@ def folder_buckets(root: Path) -> Buckets:
     return Buckets(**found)
 
 
+def folder_outbox(root: Path) -> str | None:
+    """The outbox bucket's folder in an exported lake, if the stack had one."""
+    found = [p.name for p in root.iterdir() if p.is_dir() and re.search(r"-outbox-\d{12}-", p.name)]
+    return found[0] if found else None
+
+
 class FolderCatalog:
     """The table locations saved in `catalog.json`."""
 

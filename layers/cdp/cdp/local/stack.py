@@ -157,6 +157,22 @@ class LocalCdp:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
+    def api_post(
+        self, path: str, document: Mapping[str, Any], api_key: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """POST a JSON document to the API through the local gateway; returns (status, JSON body)."""
+        request = urllib.request.Request(
+            f"{self.gateway.url}{path}",
+            data=json.dumps(document).encode(),
+            headers={"Content-Type": "application/json", "x-api-key": api_key or self.stack.api_keys[0]},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback gateway
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
     def api_get(
         self, path: str, params: Mapping[str, str] | None = None, api_key: str | None = None
     ) -> tuple[int, dict[str, Any]]:

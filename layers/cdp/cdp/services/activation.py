@@ -31,13 +31,16 @@ from cdp.config import (
     parse_destination,
     parse_segment,
 )
+from cdp.erasure import without_erased
 from cdp.ports import Catalog, HttpTransport, MessageQueue, ObjectStore, QueryEngine
 from cdp.segments import membership_delta
 from cdp.segments.schedule import is_due
 from cdp.services.lake import Buckets, Lake, rows_to_table
+from cdp.services.tombstones import load_tombstones
 from cdp.tables import GOLDEN_CONTACT, SEGMENT_MEMBERSHIP
 
 SQS_MAX_BYTES = 256 * 1024
+AUDIENCES_PREFIX = "_audiences/"
 
 
 def load_segments(store: ObjectStore, buckets: Buckets) -> list[SegmentConfig]:
@@ -122,7 +125,7 @@ def evaluate_segments(
 
 
 def _audience_prefix(destination: str, segment: str) -> str:
-    return f"_audiences/{destination}/{segment}/"
+    return f"{AUDIENCES_PREFIX}{destination}/{segment}/"
 
 
 def _previous_audience(
@@ -229,7 +232,9 @@ def deliver_message(
     `rate_limits` keeps one token bucket per destination across the batches a caller delivers (the
     deliver function keeps it for its container's life)."""
     message = BatchMessage.model_validate_json(body)
-    config = load_destination(store, buckets, message.destination)
+    if message.action == "add":  # people erased since the batch was queued are never sent
+        records = without_erased(message.records, load_tombstones(store, buckets))
+        message = message.model_copy(update={"records": records})
     summary = {
         "destination": message.destination,
         "segment": message.segment,
@@ -238,6 +243,9 @@ def deliver_message(
         "batch": message.batch,
         "records": len(message.records),
     }
+    if not message.records:
+        return summary
+    config = load_destination(store, buckets, message.destination)
     if isinstance(config, FileExportDestination):
         if not outbox_bucket:
             raise RuntimeError("OUTBOX_BUCKET is not set")

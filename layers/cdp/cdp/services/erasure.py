@@ -1,5 +1,6 @@
 """Forget a person: remove them from staging, every curated table and snapshot, quarantine and derived
-documents, add tombstones so they never come back, and write a receipt.
+documents, the destinations' audiences (each destination holding them gets one remove), the outbox's
+exported files and the profile store; add tombstones so they never come back, and write a receipt.
 
 Raw landed objects are never changed by the pipeline; erasure lists the ones holding the person's rows in
 the receipt and deletes them (every version, whole objects: other people's rows in them go too, their
@@ -8,30 +9,40 @@ staged rows stay) only when asked to (`include_raw`).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
-from cdp.erasure import Kind, Person, identifier_key, mentions, redact, tombstone_hash
+from cdp.activate import AudiencePlan, plan_messages
+from cdp.activate.formats import render_file
+from cdp.activate.profiles import customer_key, lookup_keys
+from cdp.config import ConfigError
+from cdp.erasure import (
+    Kind,
+    Person,
+    erasure_removals,
+    identifier_key,
+    mentions,
+    record_fingerprint,
+    redact,
+    tombstone_hash,
+)
 from cdp.model import Entity
-from cdp.ports import ObjectStore
-from cdp.services.lake import Buckets, Lake, from_parquet, to_parquet
+from cdp.ports import KeyValueStore, MessageQueue, ObjectStore
+from cdp.services.activation import AUDIENCES_PREFIX, load_destination
+from cdp.services.lake import Lake, from_parquet, to_parquet
+from cdp.services.tombstones import TOMBSTONES_KEY, load_tombstones
 from cdp.tables import CURATED_TABLES, GOLDEN_CONTACT, QUARANTINE, STAGING_TABLES, XREF_CONTACT, TableDef
 
-TOMBSTONES_KEY = "erasure/tombstones.json"
 RECEIPTS_PREFIX = "erasure/receipts/"
-
-
-def load_tombstones(store: ObjectStore, buckets: Buckets) -> frozenset[str]:
-    """The hashed identifiers of every erased person."""
-    try:
-        return frozenset(json.loads(store.get_bytes(buckets.config, TOMBSTONES_KEY))["hashes"])
-    except KeyError:
-        return frozenset()
 
 
 def _files(lake: Lake, table: TableDef) -> Iterator[tuple[str, str, pa.Table, dict[str, str]]]:
@@ -81,8 +92,141 @@ def find_person(lake: Lake, kind: Kind, key: str) -> Person:
     return person
 
 
+@dataclass(frozen=True)
+class ErasureTargets:
+    """What erasure reaches beyond the lake's buckets, when the caller has it (a folder lake has neither
+    a delivery queue nor a profile table)."""
+
+    outbox_bucket: str | None = None
+    delivery_queue: MessageQueue | None = None
+    profiles: KeyValueStore | None = None
+
+
+def _erase_audiences(
+    lake: Lake, person: Person, erasure_id: str, queue: MessageQueue | None
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """Drop the person from every audience snapshot of every destination, and send each destination
+    that was last sent them one remove (so the next delta neither removes nor resends them).
+
+    Returns the removals (for the receipt) and the fingerprints of every record of theirs that was sent
+    (a batch still queued with them is then delivered without them)."""
+    removals, fingerprints = [], set()
+    for item in list(lake.store.list(lake.buckets.curated, AUDIENCES_PREFIX)):
+        parts = item.key.split("/")
+        if len(parts) != 4 or not parts[3].startswith("run_id=") or not parts[3].endswith(".json"):
+            continue
+        audience = json.loads(lake.store.get_bytes(lake.buckets.curated, item.key))
+        theirs = {c: audience.pop(c) for c in sorted(person.customer_ids & audience.keys())}
+        if not theirs:
+            continue
+        fingerprints |= {record_fingerprint(record) for record in theirs.values()}
+        lake.store.put_bytes(
+            lake.buckets.curated,
+            item.key,
+            json.dumps(audience, default=str, sort_keys=True).encode(),
+            "application/json",
+        )
+        destination, segment = parts[1], parts[2]
+        pointer = json.loads(
+            lake.store.get_bytes(
+                lake.buckets.curated, f"{AUDIENCES_PREFIX}{destination}/{segment}/current.json"
+            )
+        )
+        if parts[3] != f"run_id={pointer['run_id']}.json":
+            continue  # an earlier audience: the destination now holds the current one
+        try:
+            config = load_destination(lake.store, lake.buckets, destination)
+        except ConfigError as error:
+            removals.append(
+                {
+                    "destination": destination,
+                    "segment": segment,
+                    "records": len(theirs),
+                    "sent": False,
+                    "reason": str(error),
+                }
+            )
+            continue
+        records = erasure_removals(config, theirs, theirs.keys())
+        messages = plan_messages(
+            destination, segment, f"erasure-{erasure_id}", AudiencePlan([], records), config.batch_size
+        )
+        if queue is not None:
+            queue.send([m.model_dump_json() for m in messages])
+        removals.append(
+            {
+                "destination": destination,
+                "segment": segment,
+                "records": len(records),
+                "sent": queue is not None,
+                **({} if queue is not None else {"reason": "no delivery queue to send it on"}),
+            }
+        )
+    return removals, fingerprints
+
+
+def _read_export(data: bytes, file_format: str) -> pa.Table:
+    if file_format == "parquet":
+        return from_parquet(data)
+    header = next(csv.reader(io.StringIO(data.decode("utf-8").split("\n", 1)[0])), [])
+    # Every column as text, so that rewriting keeps other people's values exactly (postcode "01000").
+    options = pacsv.ConvertOptions(column_types={name: pa.string() for name in header})
+    return pacsv.read_csv(io.BytesIO(data), convert_options=options)
+
+
+def _erase_outbox(store: ObjectStore, outbox: str, person: Person) -> dict[str, str]:
+    """Rewrite each exported file without the person's rows (deleted when nothing else is left): the
+    outbox is ours until the consumer fetches it, and a consumer that already has a file gets the
+    person's customer id in a remove file."""
+    changed = {}
+    for item in list(store.list(outbox, "")):
+        file_format = item.key.rsplit(".", 1)[-1]
+        if file_format not in {"csv", "parquet"}:
+            continue
+        data = _read_export(store.get_bytes(outbox, item.key), file_format)
+        mask = [not person.mentioned_in(row) for row in data.to_pylist()]
+        if all(mask):
+            continue
+        kept = data.filter(pa.array(mask, pa.bool_()))
+        if kept.num_rows:
+            store.put_bytes(outbox, item.key, render_file(kept.to_pylist(), kept.column_names, file_format))
+            changed[f"s3://{outbox}/{item.key}"] = f"rewritten without {mask.count(False)} row(s)"
+        else:
+            store.delete(outbox, item.key)
+            changed[f"s3://{outbox}/{item.key}"] = "deleted (only their rows)"
+    return changed
+
+
+def _erase_profiles(profiles: KeyValueStore, person: Person) -> int:
+    """Delete the person's profile items and take them out of the e-mail and phone lookups (a lookup
+    shared with someone else keeps that someone); returns how many items were deleted."""
+    doomed, lookups = [], set()
+    for customer_id in sorted(person.customer_ids):
+        item = profiles.get_item(customer_key(customer_id))
+        if item is None:
+            continue
+        doomed.append(customer_key(customer_id))
+        lookups.update(lookup_keys(json.loads(item["profile"])["golden"]))
+    for key in sorted(lookups):
+        item = profiles.get_item(key)
+        if item is None:
+            continue
+        others = sorted(set(json.loads(item["customer_ids"])) - person.customer_ids)
+        if others:
+            profiles.put_items([{**item, "customer_ids": json.dumps(others)}])
+        else:
+            doomed.append(key)
+    profiles.delete_items(doomed)
+    return len(doomed)
+
+
 def forget(
-    lake: Lake, kind: Kind, value: str, include_raw: bool = False, now: datetime | None = None
+    lake: Lake,
+    kind: Kind,
+    value: str,
+    include_raw: bool = False,
+    now: datetime | None = None,
+    targets: ErasureTargets = ErasureTargets(),
 ) -> dict[str, Any]:
     """Erase the person an e-mail, phone or customer id (golden id, record id or customer number) names.
 
@@ -92,6 +236,8 @@ def forget(
     """
     key = identifier_key(kind, value)
     moment = now or datetime.now(UTC)
+    requested = tombstone_hash(kind, key)
+    erasure_id = f"{moment:%Y%m%dT%H%M%S}-{requested[:12]}"
     person = find_person(lake, kind, key)
     needles = person.needles()
     removed: dict[str, int] = {}
@@ -117,10 +263,12 @@ def forget(
         if not all(mask):
             removed[f"s3://{bucket}/{object_key}"] = mask.count(False)
             lake.store.put_bytes(bucket, object_key, to_parquet(data.filter(pa.array(mask))))
+    removals, fingerprints = _erase_audiences(lake, person, erasure_id, targets.delivery_queue)
     redacted: dict[str, int] = {}
     for bucket in (lake.buckets.staging, lake.buckets.quarantine, lake.buckets.curated):
         for item in list(lake.store.list(bucket, "")):
-            if not item.key.endswith(".json"):
+            # Audiences are handled above by customer id: redacting a namesake's record would resend it.
+            if not item.key.endswith(".json") or item.key.startswith(AUDIENCES_PREFIX):
                 continue
             document, count = redact(json.loads(lake.store.get_bytes(bucket, item.key)), needles)
             if count:
@@ -128,19 +276,21 @@ def forget(
                 lake.store.put_bytes(
                     bucket, item.key, json.dumps(document, indent=2).encode(), "application/json"
                 )
+    outbox = _erase_outbox(lake.store, targets.outbox_bucket, person) if targets.outbox_bucket else {}
+    profiles_deleted = _erase_profiles(targets.profiles, person) if targets.profiles else None
     if include_raw:
         for object_key in sorted(raw_objects):
             lake.store.purge(lake.buckets.landing, object_key)
-    tombstones = load_tombstones(lake.store, lake.buckets) | person.tombstones()
+    added = person.tombstones() | fingerprints
+    tombstones = load_tombstones(lake.store, lake.buckets) | added
     lake.store.put_bytes(
         lake.buckets.config,
         TOMBSTONES_KEY,
         json.dumps({"hashes": sorted(tombstones)}, indent=0).encode(),
         "application/json",
     )
-    requested = tombstone_hash(kind, key)
     receipt = {
-        "erasure_id": f"{moment:%Y%m%dT%H%M%S}-{requested[:12]}",
+        "erasure_id": erasure_id,
         "requested_at": moment.isoformat(),
         "identifier": {"kind": kind, "sha256": requested},
         "customers_found": len(person.customer_ids),
@@ -148,7 +298,10 @@ def forget(
         "rows_removed": dict(sorted(removed.items())),
         "rows_removed_total": sum(removed.values()),
         "documents_redacted": dict(sorted(redacted.items())),
-        "tombstones_added": len(person.tombstones()),
+        "destination_removals": removals,
+        "outbox_files": dict(sorted(outbox.items())),
+        "profile_items_deleted": profiles_deleted,
+        "tombstones_added": len(added),
         "raw_objects": [
             {
                 "bucket": lake.buckets.landing,

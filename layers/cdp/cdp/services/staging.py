@@ -23,8 +23,8 @@ from cdp.erasure import erased_by
 from cdp.ingest import ReadHints, UnreadableFile, open_table
 from cdp.model import Entity, staging_schema
 from cdp.ports import Catalog, ObjectStore
-from cdp.services.erasure import load_tombstones
 from cdp.services.lake import Buckets, Lake, rows_to_table
+from cdp.services.tombstones import load_tombstones
 from cdp.tables import QUARANTINE, STAGING_TABLES
 
 Normalizer = Callable[..., dict[str, Any]]
