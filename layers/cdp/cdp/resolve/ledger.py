@@ -231,11 +231,15 @@ def id_births(ledger: pa.Table, entity: str) -> dict[str, str]:
     created = ledger.filter(
         pc.and_(pc.equal(ledger["entity"], entity), pc.equal(ledger["event"], LedgerEventType.CREATED.value))
     )
-    births: dict[str, str] = {}
-    for entity_id, moment in zip(created["customer_id"].to_pylist(), created["at"].to_pylist(), strict=True):
-        text = moment.isoformat()
-        births[entity_id] = min(births.get(entity_id, text), text)
-    return births
+    first = created.group_by("customer_id").aggregate([("at", "min")])
+    # Fixed-width UTC text compares as the times do, and converts to Python far faster than datetimes.
+    return dict(
+        zip(
+            first["customer_id"].to_pylist(),
+            pc.strftime(first["at_min"], "%Y-%m-%dT%H:%M:%S").to_pylist(),
+            strict=True,
+        )
+    )
 
 
 def entity_events(ledger: pa.Table, entity: str) -> pa.Table:
