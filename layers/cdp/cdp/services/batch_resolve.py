@@ -218,7 +218,10 @@ def resolve_stream(
     else:
         records, fresh = _union(stored.records, staged)
         history = stored.ledger
-    recorded = recorded_overrides(history["evidence"].to_pylist())
+    # Only the events an override caused name one; the others need not come to Python.
+    recorded = recorded_overrides(
+        history.filter(pc.match_substring(history["evidence"], '"override"'))["evidence"].to_pylist()
+    )
 
     resolution: Resolution
     if stored is None or full:
