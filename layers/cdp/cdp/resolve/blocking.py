@@ -27,8 +27,13 @@ class BlockingReport:
     oversized_blocks: dict[str, int] = field(default_factory=dict)
 
 
-def pairs_within_groups(keys: np.ndarray, max_block_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pairs_within_groups(
+    keys: np.ndarray, max_block_size: int, touching: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (i, j), i < j, of records with the same non-negative key, in blocks of at most the cap.
+
+    With `touching` (a mask per record), only the pairs with at least one such record, generated from
+    those records (cost: their blocks' sizes, not the blocks' squares).
 
     Returns:
         left and right record indexes of the pairs, and the indexes of records in oversized blocks.
@@ -40,12 +45,26 @@ def pairs_within_groups(keys: np.ndarray, max_block_size: int) -> tuple[np.ndarr
     sizes = np.diff(np.r_[starts, len(order)])
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
-    # Blocks of one size share one triangle of offsets: one vectorized step per distinct size.
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_block_size)]):
-        first, second = np.triu_indices(int(size), k=1)
-        block_starts = starts[sizes == size]
-        lefts.append(order[(block_starts[:, None] + first[None, :]).ravel()])
-        rights.append(order[(block_starts[:, None] + second[None, :]).ravel()])
+    if touching is None:
+        # Blocks of one size share one triangle of offsets: one vectorized step per distinct size.
+        for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_block_size)]):
+            first, second = np.triu_indices(int(size), k=1)
+            block_starts = starts[sizes == size]
+            lefts.append(order[(block_starts[:, None] + first[None, :]).ravel()])
+            rights.append(order[(block_starts[:, None] + second[None, :]).ravel()])
+    else:
+        block_of = np.repeat(np.arange(len(starts)), sizes)  # per sorted position
+        block_size = sizes[block_of]
+        mine = np.flatnonzero(touching[order] & (block_size >= 2) & (block_size <= max_block_size))
+        # Each touching record with every member of its block, one vectorized step per block size.
+        for size in np.unique(block_size[mine]):
+            these = mine[block_size[mine] == size]
+            partners = order[(starts[block_of[these]][:, None] + np.arange(size)[None, :]).ravel()]
+            owners = np.repeat(order[these], size)
+            # A pair of two touching records is generated from both: kept once, from the smaller.
+            keep = (owners != partners) & (~touching[partners] | (owners < partners))
+            lefts.append(owners[keep])
+            rights.append(partners[keep])
     oversized = np.flatnonzero(sizes > max_block_size)
     oversized_records = (
         np.concatenate([order[starts[b] : starts[b] + sizes[b]] for b in oversized])
@@ -83,7 +102,7 @@ def _rule_pairs(
     refinements = list(rule.refine)
     used = list(rule.fields)
     while True:
-        left, right, oversized = pairs_within_groups(keys, max_block_size)
+        left, right, oversized = pairs_within_groups(keys, max_block_size, touching)
         encoded.append(left * size + right)
         if not len(oversized):
             break
@@ -98,8 +117,7 @@ def _rule_pairs(
         keys = np.full(size, -1, dtype=np.int64)
         keys[oversized] = finer[oversized]
         keys = blocks_touching(keys, touching)
-    pairs = np.concatenate(encoded)
-    return pairs if touching is None else pairs[touching[pairs // size] | touching[pairs % size]]
+    return np.concatenate(encoded)
 
 
 def candidate_pairs(
@@ -131,3 +149,38 @@ def candidate_pairs(
     distinct = distinct_sorted(np.concatenate(per_rule)) if per_rule else np.empty(0, dtype=np.int64)
     report.candidate_pairs = len(distinct)
     return distinct // max(size, 1), distinct % max(size, 1), report
+
+
+def block_sizes(keys: np.ndarray) -> np.ndarray:
+    """Per record, how many records share its key (0 when it has none)."""
+    present = keys >= 0
+    counts = np.bincount(keys[present], minlength=int(keys.max(initial=0)) + 1)
+    return np.where(present, counts[np.maximum(keys, 0)], 0)
+
+
+def found_by_rules(
+    fields: Mapping[str, Field],
+    rules: Sequence[BlockingRule],
+    max_block_size: int,
+    left: np.ndarray,
+    right: np.ndarray,
+) -> np.ndarray:
+    """Per pair, whether blocking over every record of `fields` finds it: the pair shares a rule's key
+    at the first of the rule's levels (its fields, then each finer key added) whose block is within the
+    cap. Records added to a block can push it over the cap: a pair found before may be found no more.
+    """
+    found = np.zeros(len(left), dtype=bool)
+    for rule in rules:
+        cap = max_block_size if rule.max_block_size is None else min(max_block_size, rule.max_block_size)
+        used = list(rule.fields)
+        # Pairs still sharing the keys of every level so far, their blocks all over the cap.
+        pending = np.ones(len(left), dtype=bool)
+        for finer in [None, *rule.refine]:
+            if finer is not None:
+                used.append(finer)
+            keys = combine([fields[name] for name in used])
+            pending &= (keys[left] >= 0) & (keys[left] == keys[right])
+            within = block_sizes(keys)[left] <= cap
+            found |= pending & within
+            pending &= ~within
+    return found

@@ -19,7 +19,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cdp.resolve.blocking import BlockingReport, blocks_touching, candidate_pairs, pairs_within_groups
+from cdp.resolve.blocking import (
+    BlockingReport,
+    block_sizes,
+    blocks_touching,
+    candidate_pairs,
+    found_by_rules,
+    pairs_within_groups,
+)
 from cdp.resolve.cluster import ClusterReport, CompatibleField, cluster
 from cdp.resolve.columns import Field, agree, combine, distinct_sorted, record_fields
 from cdp.resolve.compare import comparison_levels, levels_of_value_pairs, probability, swapped_pairs
@@ -30,6 +37,7 @@ from cdp.resolve.training import Model, estimate_m_and_prior, estimate_u, prior_
 
 SCORE = -1  # rule index of a pair linked by its score, not by a deterministic rule
 NO_VETO = -1
+DETERMINISTIC_CAP = 10_000  # a deterministic rule's group beyond this is a shared placeholder value
 
 
 def _number_text(values: np.ndarray, decimals: int) -> pa.Array:
@@ -168,10 +176,7 @@ def _with_deterministic_pairs(
     encoded = [left * size + right]
     for rule in settings.deterministic_rules:
         keys = blocks_touching(combine([fields[n] for n in rule.fields]), touching)
-        rule_left, rule_right, _ = pairs_within_groups(keys, 10_000)
-        if touching is not None:
-            mine = touching[rule_left] | touching[rule_right]
-            rule_left, rule_right = rule_left[mine], rule_right[mine]
+        rule_left, rule_right, _ = pairs_within_groups(keys, DETERMINISTIC_CAP, touching)
         encoded.append(rule_left * size + rule_right)
     merged = distinct_sorted(np.concatenate(encoded))
     return merged // max(size, 1), merged % max(size, 1)
@@ -417,6 +422,7 @@ def _identify(
     previous: PreviousIds,
     overrides: Sequence[Override],
     recorded_overrides: set[str],
+    issued_before: set[str] | None = None,
 ) -> tuple[list[str], list[LedgerEvent]]:
     evidence = _Evidence(table, pairs, settings, overrides)
     assignment = assign_ids(
@@ -427,6 +433,7 @@ def _identify(
         previous,
         evidence.merged,
         evidence.split,
+        issued_before or set(),
     )
     id_of = dict(zip(evidence.keys, assignment.ids, strict=True))
     return assignment.ids, assignment.events + override_events(overrides, recorded_overrides, id_of)
@@ -454,7 +461,7 @@ def resolve_records(
     Args:
         table: staged rows (at least `source` and `source_id`, plus the fields the settings name).
         settings: blocking rules, comparisons, rules, vetoes, thresholds and guards.
-        model: a model to score with instead of training one (term frequencies are recomputed).
+        model: a model to score with instead of training one (with its term frequencies, if it holds them).
         previous: the previous run's ids: clusters keep them by the rule of `cdp.resolve.ledger`.
         overrides: force-links and force-separations clustering must honour.
         recorded_overrides: ids of the overrides the ledger already holds an event for.
@@ -482,7 +489,7 @@ def resolve_records(
     return Resolution(ids, pairs, model, blocking_report, cluster_report, settings, fields, events)
 
 
-def _reach(size: int, seeds: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def _reach(seeds: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Records connected to a seed record through the links (whole connected components)."""
     reached = seeds.copy()
     while True:
@@ -492,6 +499,20 @@ def _reach(size: int, seeds: np.ndarray, left: np.ndarray, right: np.ndarray) ->
         if (grown == reached).all():
             return reached
         reached = grown
+
+
+def _subset(pairs: ScoredPairs, keep: np.ndarray, position: np.ndarray | None = None) -> ScoredPairs:
+    """The pairs of `keep` (a mask or indexes), their records renumbered by `position` when given."""
+    subset = ScoredPairs(
+        *(
+            getattr(pairs, name)[keep]
+            for name in ("left", "right", "levels", "match_weight", "rule", "veto", "accepted")
+            + ("names_swapped", "identified")
+        )
+    )
+    if position is not None:
+        subset.left, subset.right = position[subset.left], position[subset.right]
+    return subset
 
 
 def _concat(first: ScoredPairs, second: ScoredPairs) -> ScoredPairs:
@@ -504,37 +525,69 @@ def _concat(first: ScoredPairs, second: ScoredPairs) -> ScoredPairs:
     )
 
 
+def _found_by_deterministic_rules(
+    settings: ResolutionSettings, fields: dict[str, Field], left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Pairs a deterministic rule adds over every record (agreeing on its fields, in a group within
+    the cap of `_with_deterministic_pairs`)."""
+    found = np.zeros(len(left), dtype=bool)
+    for rule in settings.deterministic_rules:
+        keys = combine([fields[n] for n in rule.fields])
+        found |= agree(fields, rule.fields, left, right) & (block_sizes(keys)[left] <= DETERMINISTIC_CAP)
+    return found
+
+
+def _rows_of(table: pa.Table, keys: Sequence[str]) -> dict[str, int]:
+    """The row of each of `keys` (record keys) present in the table, found column-wise."""
+    table_keys = pc.binary_join_element_wise(table.column("source"), table.column("source_id"), ":")
+    rows = pc.index_in(pa.array(list(keys), pa.string()), value_set=table_keys).to_pylist()
+    return {key: row for key, row in zip(keys, rows, strict=True) if row is not None}
+
+
+@dataclass
+class IncrementalResolution:
+    """An incremental run: the resolution (its pairs are the new and the re-scored ones, its ids every
+    record's) and, per stored pair given, whether it is stale (a fresh record's, re-scored, or no longer
+    found by blocking): the stored links to drop."""
+
+    resolution: Resolution
+    stale: np.ndarray
+
+
 def resolve_incremental(
     table: pa.Table,
     fresh: np.ndarray,
-    kept_links: tuple[np.ndarray, np.ndarray],
+    stored_pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    previous_row_ids: pa.Array,
     previous: PreviousIds,
     settings: ResolutionSettings,
     model: Model,
     overrides: Sequence[Override] = (),
     recorded_overrides: set[str] | None = None,
-) -> Resolution:
+) -> IncrementalResolution:
     """Add new or changed records to a resolved set without redoing the rest.
 
-    Only the pairs involving a fresh record are blocked and scored (from the blocks fresh records are
-    in), with the stored model. The connected components of the links those pairs, the overrides and
-    fresh records touch are clustered again, their earlier accepted links re-scored with this run's term
-    frequencies; every other record keeps its cluster. With the same model, the result is a full run's
-    on the union, except where new records shift term frequencies enough to change an untouched pair's
-    decision (see the README's benchmark).
+    With a model holding its term frequencies (see `training.term_frequencies`), an earlier pair's
+    score cannot change, so the result is a run of `resolve_records` on the union with that model:
+
+    * only the pairs with a fresh record are generated (from the blocks fresh records are in, whole, so
+      caps and refinements are the union's) and scored;
+    * earlier links that the union's blocking no longer finds (a block the new records push over its
+      cap) are dropped;
+    * the records those pairs, the dropped links, the overrides and fresh records touch, with their
+      previous clusters and the connected components of the links between them, are clustered again
+      (their earlier links re-scored, for exact weights) and only they go through the id rule; every
+      other record keeps its cluster and its id.
 
     Args:
         table: every record: the stored ones, changed ones in place, then new ones.
         fresh: per record, whether it is new or changed.
-        kept_links: the previous run's accepted links between records that did not change (row pairs).
-        previous: the previous run's ids; every unchanged record has one.
+        stored_pairs: the previous run's stored links as row pairs, and whether each was accepted.
+        previous_row_ids: per record, its previous id (null for a new record).
+        previous: the previous ids' creation times (`created`); its `ids` may be left empty.
         settings, model: the stored settings and model.
         overrides, recorded_overrides: as for `resolve_records`.
-
-    Returns:
-        Ids for every record; the pairs are the new ones and the re-scored ones.
     """
-    size = table.num_rows
     fields = record_fields(table, _field_names(settings))
     term_frequencies(settings, fields, model)
     left, right, blocking_report = candidate_pairs(
@@ -544,18 +597,36 @@ def resolve_incremental(
     levels, swapped = _levels(settings, fields, left, right)
     new_pairs = _scored_pairs(settings, fields, model, left, right, levels, swapped)
 
-    linked, separated = constraint_pairs(overrides, _row_of(table)) if overrides else ([], [])
-    overridden = np.array([row for pair in linked + separated for row in pair], dtype=np.int64)
+    stored_left, stored_right, stored_accepted = stored_pairs
+    of_fresh = fresh[stored_left] | fresh[stored_right]
+    found = found_by_rules(
+        fields, settings.blocking_rules, settings.max_block_size, stored_left, stored_right
+    ) | _found_by_deterministic_rules(settings, fields, stored_left, stored_right)
+    kept = stored_accepted & ~of_fresh & found
+    lost = stored_accepted & ~of_fresh & ~found
+    old_left, old_right = stored_left[kept], stored_right[kept]
+
+    override_keys = sorted({key for o in overrides for key in (o.first, o.second)})
+    linked, separated = constraint_pairs(overrides, _rows_of(table, override_keys)) if overrides else ([], [])
     seeds = fresh.copy()
-    seeds[overridden] = True
-    old_left, old_right = kept_links
-    forced_left = np.array([a for a, _ in linked], dtype=np.int64)
-    forced_right = np.array([b for _, b in linked], dtype=np.int64)
+    seeds[np.array([row for pair in linked + separated for row in pair], dtype=np.int64)] = True
+    seeds[stored_left[lost]] = seeds[stored_right[lost]] = True
+    # A previous cluster is re-clustered whole or not at all: star links from each record to the first
+    # record of its previous id.
+    encoded = pc.dictionary_encode(previous_row_ids)
+    previous_labels = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    star_left = np.flatnonzero(previous_labels >= 0)
+    labels_held, first_of_label = np.unique(previous_labels[star_left], return_index=True)
+    star_right = star_left[first_of_label[np.searchsorted(labels_held, previous_labels[star_left])]]
+    accepted_new = new_pairs.accepted
     scope = _reach(
-        size,
         seeds,
-        np.concatenate([old_left, new_pairs.left[new_pairs.accepted], forced_left]),
-        np.concatenate([old_right, new_pairs.right[new_pairs.accepted], forced_right]),
+        np.concatenate([old_left, new_pairs.left[accepted_new], [a for a, _ in linked], star_left]).astype(
+            np.int64
+        ),
+        np.concatenate([old_right, new_pairs.right[accepted_new], [b for _, b in linked], star_right]).astype(
+            np.int64
+        ),
     )
     rescore = scope[old_left]
     old_levels, old_swapped = _levels(settings, fields, old_left[rescore], old_right[rescore])
@@ -566,15 +637,35 @@ def resolve_incremental(
     rows = np.flatnonzero(scope)
     scope_labels, cluster_report = _cluster_rows(settings, fields, pairs, rows, linked, separated)
 
-    # Records out of scope stay in their previous cluster: their previous id is their label.
-    keys = _keys(table)
-    previous_labels = pa.array([previous.ids.get(key, "") for key in keys], pa.string())
-    codes = pc.dictionary_encode(previous_labels).indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    labels = codes.copy()
-    labels[rows] = codes.max(initial=0) + 1 + rows[scope_labels]
-    ids, events = _identify(table, settings, labels, pairs, previous, overrides, recorded_overrides or set())
+    # The id rule over the records in scope only: every previous id they hold is wholly in scope.
+    position = np.full(table.num_rows, -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    in_scope = table.take(pa.array(rows))
+    scope_previous = previous_row_ids.take(pa.array(rows)).to_pylist()
+    scope_keys = _keys(in_scope)
+    scoped = PreviousIds(
+        {key: entity for key, entity in zip(scope_keys, scope_previous, strict=True) if entity is not None},
+        previous.created,
+    )
+    inside = (position[pairs.left] >= 0) & (position[pairs.right] >= 0)
+    scope_ids, events = _identify(
+        in_scope,
+        settings,
+        scope_labels,
+        _subset(pairs, inside, position),
+        scoped,
+        overrides,
+        recorded_overrides or set(),
+        issued_before=set(encoded.dictionary.to_pylist()),
+    )
+    ids = previous_row_ids.to_numpy(zero_copy_only=False).astype(object)
+    ids[rows] = scope_ids
     blocking_report.candidate_pairs = len(new_pairs)
-    return Resolution(ids, pairs, model, blocking_report, cluster_report, settings, fields, events)
+    rescored_stored = kept & scope[stored_left]
+    return IncrementalResolution(
+        Resolution(ids.tolist(), pairs, model, blocking_report, cluster_report, settings, fields, events),
+        stale=of_fresh | ~found | rescored_stored,
+    )
 
 
 def explain_pair(

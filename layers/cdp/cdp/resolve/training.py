@@ -39,6 +39,10 @@ class Model:
     em_iterations: dict[str, int] = field(default_factory=dict)
     # Per tf-adjusted comparison index: frequency of each distinct value of its field.
     term_frequencies: dict[int, np.ndarray] = field(default_factory=dict)
+    # Per tf-adjusted comparison index: the values as frequent as the floor or more, with their frequency
+    # in the records the model was first applied to. Saved with the model, so a later run with it (an
+    # incremental one, `cdp explain`) weighs values as that run did; None: not computed yet.
+    frequent_values: dict[int, dict[str, float]] | None = None
 
     @property
     def prior_weight(self) -> float:
@@ -53,8 +57,9 @@ class Model:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], settings: ResolutionSettings) -> Model:
-        """The model `to_dict` saved (term frequencies are recomputed from the records)."""
+        """The model `to_dict` saved (term frequencies are recomputed from the records when it holds none)."""
         comparisons = data["comparisons"]
+        saved_frequencies = data.get("term_frequencies")
         return cls(
             m=[
                 np.array([comparisons[c.field][level.name]["m"] for level in c.levels])
@@ -67,10 +72,23 @@ class Model:
             prior_probability=data["prior_probability"],
             trained=data["trained"],
             notes=list(data.get("notes", [])),
+            frequent_values=None
+            if saved_frequencies is None
+            else {
+                c: {str(value): float(share) for value, share in saved_frequencies[comparison.field].items()}
+                for c, comparison in enumerate(settings.comparisons)
+                if comparison.field in saved_frequencies
+            },
         )
 
     def to_dict(self, settings: ResolutionSettings) -> dict[str, Any]:
-        """m, u and weight per level, for the run's output and for explanations."""
+        """m, u and weight per level, and the frequent values, for the run's output and later runs."""
+        saved: dict[str, Any] = {}
+        if self.frequent_values is not None:
+            saved["term_frequencies"] = {
+                settings.comparisons[c].field: dict(sorted(values.items()))
+                for c, values in self.frequent_values.items()
+            }
         return {
             "trained": self.trained,
             "prior_probability": self.prior_probability,
@@ -88,6 +106,7 @@ class Model:
                 }
                 for c, comparison in enumerate(settings.comparisons)
             },
+            **saved,
         }
 
 
@@ -235,9 +254,26 @@ def estimate_m_and_prior(
 
 
 def term_frequencies(settings: ResolutionSettings, fields: Mapping[str, Field], model: Model) -> None:
-    """Frequency of each distinct value of the tf-adjusted fields."""
+    """Frequency of each distinct value of the tf-adjusted fields.
+
+    The first time, counted in these records; the values at or above the floor are kept in the model
+    (below it every value weighs the floor's weight, so they need not be). A model that holds them
+    reads them instead: records added later do not shift the weight of pairs already decided, so
+    scoring only the new pairs gives what a run over every record with this model gives.
+    """
+    counted = model.frequent_values is None
+    frequent: dict[int, dict[str, float]] = {} if counted else dict(model.frequent_values or {})
     for c, comparison in enumerate(settings.comparisons):
-        if comparison.tf_adjust:
-            counts = fields[comparison.field].counts().astype(np.float64)
-            if counts.sum() >= settings.tf_minimum_records:
-                model.term_frequencies[c] = counts / counts.sum()
+        if not comparison.tf_adjust:
+            continue
+        field = fields[comparison.field]
+        if counted:
+            counts = field.counts().astype(np.float64)
+            if counts.sum() < settings.tf_minimum_records:
+                continue
+            model.term_frequencies[c] = counts / counts.sum()
+            above = np.flatnonzero(model.term_frequencies[c] >= model.tf_floor(c, settings))
+            frequent[c] = {field.values[k]: float(model.term_frequencies[c][k]) for k in above}
+        elif c in frequent:
+            model.term_frequencies[c] = np.array([frequent[c].get(value, 0.0) for value in field.values])
+    model.frequent_values = frequent

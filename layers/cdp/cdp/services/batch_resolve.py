@@ -27,7 +27,7 @@ from cdp.ingest import open_table
 from cdp.model import IDENTITY_LEDGER_SCHEMA, LINEAGE_SCHEMA
 from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
 from cdp.resolve.engine import Resolution, resolve_incremental
-from cdp.resolve.ledger import PreviousIds, ledger_table, previous_ids, record_key
+from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids, record_key
 from cdp.resolve.output import links_table, summary
 from cdp.resolve.overrides import Override, make_override, parse_overrides, recorded_overrides
 from cdp.resolve.training import Model
@@ -118,6 +118,11 @@ def _keys(table: pa.Table) -> list[str]:
     ]
 
 
+def _key_column(table: pa.Table, prefix: str = "") -> pa.ChunkedArray:
+    """Each row's record key (`source:source_id`) as an Arrow column."""
+    return pc.binary_join_element_wise(table[f"{prefix}source"], table[f"{prefix}source_id"], ":")
+
+
 def _content(table: pa.Table, rows: list[int], columns: list[str]) -> list[str]:
     """Each row's normalized values (not its lineage) as comparable text."""
     picked = table.select(columns).take(pa.array(rows, pa.int64())).to_pylist()
@@ -127,8 +132,10 @@ def _content(table: pa.Table, rows: list[int], columns: list[str]) -> list[str]:
 def _union(stored: pa.Table, staged: pa.Table) -> tuple[pa.Table, np.ndarray]:
     """The stored records with changed ones replaced in place and new ones appended, and which rows are
     fresh (new or changed). A record sent again unchanged is not fresh."""
-    stored_row = {key: row for row, key in enumerate(_keys(stored))}
-    latest = {key: row for row, key in enumerate(_keys(staged))}  # a key sent twice: its last row
+    staged_keys = _keys(staged)
+    latest = {key: row for row, key in enumerate(staged_keys)}  # a key sent twice: its last row
+    stored_rows = pc.index_in(pa.array(list(latest), pa.string()), value_set=_key_column(stored)).to_pylist()
+    stored_row = {key: row for key, row in zip(latest, stored_rows, strict=True) if row is not None}
     columns = [n for n in staged.column_names if n in stored.column_names and n not in LINEAGE_SCHEMA.names]
     known = [(stored_row[key], row) for key, row in latest.items() if key in stored_row]
     before = _content(stored, [s for s, _ in known], columns)
@@ -137,55 +144,31 @@ def _union(stored: pa.Table, staged: pa.Table) -> tuple[pa.Table, np.ndarray]:
     added = [row for key, row in latest.items() if key not in stored_row]
     combined = pa.concat_tables([stored, staged.select(stored.column_names).cast(stored.schema)])
     offset = stored.num_rows
-    take = [offset + changed[row] if row in changed else row for row in range(stored.num_rows)]
-    take += [offset + row for row in added]
+    take = np.arange(stored.num_rows + len(added), dtype=np.int64)
+    take[list(changed)] = [offset + row for row in changed.values()]
+    take[stored.num_rows :] = [offset + row for row in added]
     fresh = np.zeros(len(take), dtype=bool)
     fresh[list(changed)] = True
     fresh[stored.num_rows :] = True
-    return combined.take(pa.array(take, pa.int64())), fresh
+    return combined.take(pa.array(take)), fresh
 
 
-def _accepted_links(
-    links: pa.Table, row_of: dict[str, int], fresh: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The stored accepted links as row pairs, without those of a fresh record (to be scored again)."""
-    accepted = links.filter(pc.fill_null(links["accepted"], False))
-    left = np.array(
-        [
-            row_of[record_key(s, i)]
-            for s, i in zip(
-                accepted["left_source"].to_pylist(), accepted["left_source_id"].to_pylist(), strict=True
-            )
-        ],
-        dtype=np.int64,
+def _rows(keys: pa.ChunkedArray, record_keys: pa.ChunkedArray, what: str) -> np.ndarray:
+    rows = pc.index_in(keys, value_set=record_keys)
+    if rows.null_count:
+        raise InputError(f"{what} name records that records.parquet does not hold; resolve with --full")
+    return rows.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _stored_pairs(
+    links: pa.Table, record_keys: pa.ChunkedArray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored links as row pairs, and whether each was accepted."""
+    return (
+        _rows(_key_column(links, "left_"), record_keys, "links.parquet"),
+        _rows(_key_column(links, "right_"), record_keys, "links.parquet"),
+        pc.fill_null(links["accepted"], False).to_numpy(zero_copy_only=False).astype(bool),
     )
-    right = np.array(
-        [
-            row_of[record_key(s, i)]
-            for s, i in zip(
-                accepted["right_source"].to_pylist(), accepted["right_source_id"].to_pylist(), strict=True
-            )
-        ],
-        dtype=np.int64,
-    )
-    keep = ~(fresh[left] | fresh[right]) if len(left) else np.zeros(0, dtype=bool)
-    return left[keep], right[keep]
-
-
-def _pair_keys(table: pa.Table, prefix: str) -> pa.Array:
-    return pc.binary_join_element_wise(table[f"{prefix}_source"], table[f"{prefix}_source_id"], "\x1f")
-
-
-def _merged_links(stored: pa.Table, new: pa.Table, fresh_keys: set[str]) -> pa.Table:
-    """The stored links, less those a fresh record is in or this run scored again, plus this run's."""
-    scored = set(zip(_pair_keys(new, "left").to_pylist(), _pair_keys(new, "right").to_pylist(), strict=True))
-    left, right = _pair_keys(stored, "left").to_pylist(), _pair_keys(stored, "right").to_pylist()
-    keep = [
-        k
-        for k, (a, b) in enumerate(zip(left, right, strict=True))
-        if a not in fresh_keys and b not in fresh_keys and (a, b) not in scored
-    ]
-    return pa.concat_tables([stored.take(pa.array(keep, pa.int64())), new])
 
 
 def resolve_stream(
@@ -231,36 +214,49 @@ def resolve_stream(
 
     if stored is None:
         records, fresh = staged, np.ones(staged.num_rows, dtype=bool)
-        previous, history = PreviousIds(), IDENTITY_LEDGER_SCHEMA.empty_table()
+        history = IDENTITY_LEDGER_SCHEMA.empty_table()
     else:
         records, fresh = _union(stored.records, staged)
-        previous = previous_ids(stored.xref, "customer_id", stored.ledger, CONTACT_SETTINGS.entity)
         history = stored.ledger
-    recorded = recorded_overrides(history["evidence"].to_pylist())
+    # Only the events an override caused name one; the others need not come to Python.
+    recorded = recorded_overrides(
+        history.filter(pc.match_substring(history["evidence"], '"override"'))["evidence"].to_pylist()
+    )
 
     resolution: Resolution
     if stored is None or full:
+        previous = (
+            PreviousIds()
+            if stored is None
+            else previous_ids(stored.xref, "customer_id", stored.ledger, CONTACT_SETTINGS.entity)
+        )
         resolution = resolve_records(records, CONTACT_SETTINGS, None, previous, overrides, recorded)
         links = links_table(records, resolution, "contact", run_id)
         model = settings_and_model(resolution)
     else:
-        keys = _keys(records)
-        row_of = {key: row for row, key in enumerate(keys)}
-        model = stored.model
-        resolution = resolve_incremental(
+        record_keys = _key_column(records)
+        xref_rows = pc.index_in(record_keys, value_set=_key_column(stored.xref))  # null: a new record
+        incremental = resolve_incremental(
             records,
             fresh,
-            _accepted_links(stored.links, row_of, fresh),
-            previous,
+            _stored_pairs(stored.links, record_keys),
+            stored.xref["customer_id"].take(xref_rows).combine_chunks(),
+            PreviousIds(created=id_births(stored.ledger, CONTACT_SETTINGS.entity)),
             CONTACT_SETTINGS,
-            Model.from_dict(model["model"], CONTACT_SETTINGS),
+            Model.from_dict(stored.model["model"], CONTACT_SETTINGS),
             overrides,
             recorded,
         )
-        fresh_keys = {
-            f"{k.partition(':')[0]}\x1f{k.partition(':')[2]}" for k, f in zip(keys, fresh, strict=True) if f
-        }
-        links = _merged_links(stored.links, links_table(records, resolution, "contact", run_id), fresh_keys)
+        resolution = incremental.resolution
+        # A model saved before term frequencies were kept with it keeps those of this run from now on.
+        saved = resolution.model.to_dict(CONTACT_SETTINGS)
+        model = {**stored.model, "model": {**saved, **stored.model["model"]}}
+        links = pa.concat_tables(
+            [
+                stored.links.filter(pa.array(~incremental.stale)),
+                links_table(records, resolution, "contact", run_id),
+            ]
+        )
 
     xref = pa.table(
         {

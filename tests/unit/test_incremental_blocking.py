@@ -1,0 +1,70 @@
+"""What makes an incremental run equal to a full run on the union: pairs generated only for the fresh
+records, earlier pairs a grown block no longer yields, and term frequencies kept with the model."""
+
+from __future__ import annotations
+
+import numpy as np
+from cdp.resolve import CONTACT_SETTINGS
+from cdp.resolve.blocking import candidate_pairs, found_by_rules, pairs_within_groups
+from cdp.resolve.columns import Field
+from cdp.resolve.settings import BlockingRule
+from cdp.resolve.training import Model, prior_model, term_frequencies
+
+
+def _field(values: list[str | None]) -> Field:
+    distinct = sorted({v for v in values if v is not None})
+    return Field(np.array([distinct.index(v) if v is not None else -1 for v in values]), distinct)
+
+
+def _pairs(left: np.ndarray, right: np.ndarray) -> set[tuple[int, int]]:
+    return set(zip(left.tolist(), right.tolist(), strict=True))
+
+
+def test_pairs_of_touching_records_are_the_pairs_of_a_full_run_that_hold_one() -> None:
+    # Given blocks of several sizes, one over the cap, and a few touching records
+    rng = np.random.default_rng(1)
+    keys = rng.integers(-1, 12, 200)
+    touching = np.zeros(200, dtype=bool)
+    touching[rng.choice(200, 15, replace=False)] = True
+    # When pairs are generated from the touching records only
+    left, right, oversized = pairs_within_groups(keys, 20, touching)
+    # Then they are exactly the full run's pairs that hold a touching record, each once
+    full_left, full_right, full_oversized = pairs_within_groups(keys, 20)
+    mine = touching[full_left] | touching[full_right]
+    assert len(left) == len(_pairs(left, right)) == int(mine.sum()) > 0
+    assert _pairs(left, right) == _pairs(full_left[mine], full_right[mine])
+    assert set(oversized.tolist()) == set(full_oversized.tolist())
+
+
+def test_a_pair_whose_block_grows_over_the_cap_is_found_only_if_the_finer_key_still_holds_it() -> None:
+    # Given a name block of three records, two sharing a postcode, under a cap of three
+    rule = BlockingRule(("name",), refine=("postcode",))
+    base = {"name": _field(["martin"] * 3), "postcode": _field(["75001", "75001", "69000"])}
+    pairs = (np.array([0, 0]), np.array([1, 2]))
+    assert found_by_rules(base, [rule], 3, *pairs).tolist() == [True, True]
+    # When a fourth "martin" pushes the block over the cap
+    union = {"name": _field(["martin"] * 4), "postcode": _field(["75001", "75001", "69000", "13000"])}
+    # Then only the pair the postcode refinement still blocks is found, as a full run on the union finds
+    assert found_by_rules(union, [rule], 3, *pairs).tolist() == [True, False]
+    left, right, _ = candidate_pairs(union, [rule], 3)
+    assert _pairs(left, right) == {(0, 1)}
+
+
+def test_a_saved_model_weighs_values_by_the_frequencies_it_was_first_applied_with() -> None:
+    # Given a model applied to 20,000 records where "martin" is one last name in four, the others unique
+    settings = CONTACT_SETTINGS
+    c = settings.comparison_index("last_name_key")
+    names = ["martin"] * 5_000 + [f"name{i}" for i in range(15_000)]
+    model = prior_model(settings, len(names))
+    fields = {comparison.field: _field([None] * len(names)) for comparison in settings.comparisons}
+    fields["last_name_key"] = _field(names)
+    term_frequencies(settings, fields, model)
+    # When it is saved and applied to a union where "martin" is one in two, and a new value appears
+    saved = Model.from_dict(model.to_dict(settings), settings)
+    union = {**fields, "last_name_key": _field(names + ["martin"] * 20_000 + ["newcomer"])}
+    term_frequencies(settings, union, saved)
+    # Then "martin" keeps its frequency, and values under the floor (rare or unseen) are not kept
+    values = union["last_name_key"].values
+    assert saved.term_frequencies[c][values.index("martin")] == 0.25
+    assert saved.term_frequencies[c][values.index("newcomer")] == 0.0
+    assert set(model.to_dict(settings)["term_frequencies"]["last_name_key"]) == {"martin"}
