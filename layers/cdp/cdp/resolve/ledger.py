@@ -90,6 +90,9 @@ class IdAssignment:
     events: list[LedgerEvent]
 
 
+_NEW_RECORDS = json.dumps({"reason": "new records"})
+
+
 def _no_evidence(_: Sequence[int], __: Sequence[int]) -> str:
     return ""
 
@@ -124,7 +127,12 @@ def assign_ids(
     position = np.empty(len(keys), dtype=np.int64)
     position[rank] = np.arange(len(keys))
     clusters = sorted(np.split(order, starts[1:]) if len(order) else [], key=lambda rows: position[rows[0]])
-    held = [Counter(previous.ids[keys[r]] for r in rows if keys[r] in previous.ids) for rows in clusters]
+    # Previous ids held by each cluster's records (none at all on a first run: skip the lookups).
+    held = (
+        [Counter(previous.ids[keys[r]] for r in rows if keys[r] in previous.ids) for rows in clusters]
+        if previous.ids
+        else [Counter()] * len(clusters)
+    )
 
     heir: dict[str, int] = {}
     for number, counts in enumerate(held):
@@ -163,9 +171,7 @@ def assign_ids(
                     kept,
                     None,
                     tuple(keys[r] for r in rows),
-                    json.dumps(
-                        {"reason": "split", "from": sorted(counts)} if counts else {"reason": "new records"}
-                    ),
+                    json.dumps({"reason": "split", "from": sorted(counts)}) if counts else _NEW_RECORDS,
                 )
             )
         kept_by.append(kept)
@@ -173,7 +179,7 @@ def assign_ids(
             ids[r] = kept
 
     # Records that left an id for a cluster that is not its heir: a split of that id.
-    for number, rows in enumerate(clusters):
+    for number, rows in enumerate(clusters if previous.ids else ()):
         moved_from: dict[str, list[int]] = defaultdict(list)
         for r in rows:
             old_id = previous.ids.get(keys[r])
