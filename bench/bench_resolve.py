@@ -34,6 +34,7 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -280,6 +281,8 @@ def _row_keys(sources: Any, source_ids: Any) -> pd.Index:
 
 def run_ours(dataset: Dataset, cdp: str, workdir: Path, timeout: float) -> dict[str, Any]:
     out = workdir / "out" / dataset.name / "ours"
+    # A folder `cdp resolve` already wrote would be continued incrementally: start from nothing.
+    shutil.rmtree(out, ignore_errors=True)
     command = [*shlex.split(cdp), "resolve", str(dataset.path), "--out", str(out)]
     if dataset.country != "FR":
         command += ["--country", dataset.country]
