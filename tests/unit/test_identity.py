@@ -241,3 +241,20 @@ def test_incremental_equals_a_full_run_on_the_union_with_the_same_model(tmp_path
     # Then nothing is fresh, ids are identical and no event is recorded
     assert again.summary["fresh_records"] == 0 and again.summary["ledger_events"] == {}
     assert _id_of(again) == after
+
+
+def test_a_first_run_names_clusters_as_the_general_rule_does() -> None:
+    # Given records in clusters, some sharing a label, from several sources
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 400, 1000)
+    sources = [str(rng.choice(["crm", "web", "pos"])) for _ in range(1000)]
+    source_ids = [f"{rng.integers(0, 5000)}-{i}" for i in range(1000)]
+    # When ids are assigned with no previous ids (the first run's shortcut), and by the general rule
+    # (a previous id on no record of this run forces it)
+    first = assign_ids("C", sources, source_ids, labels, PreviousIds())
+    general = assign_ids(
+        "C", sources, source_ids, labels, PreviousIds(ids={"gone:1": "C-gone"}, created={"C-gone": "0"})
+    )
+    # Then both give the same ids and the same creation events
+    assert first.ids == general.ids and first.events == general.events
+    assert len(first.events) == len(set(labels.tolist()))

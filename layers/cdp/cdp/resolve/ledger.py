@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -39,8 +40,7 @@ class LedgerEventType(StrEnum):
     UNLINKED = "unlinked"
 
 
-@dataclass(frozen=True)
-class LedgerEvent:
+class LedgerEvent(NamedTuple):
     """One change of identity: `customer_id` is the id it happened to (the survivor of a merge, the id a
     split left), `other_id` the id merged into it or created by the split."""
 
@@ -123,6 +123,8 @@ def assign_ids(
     order = rank[np.argsort(np.asarray(labels)[rank], kind="stable")] if len(keys) else np.empty(0, np.int64)
     sorted_labels = np.asarray(labels)[order]
     starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]) if len(order) else order
+    if not previous.ids:
+        return _first_ids(prefix, sources, source_ids, keys, rank, order, starts, issued_before)
     # Clusters as row lists, each sorted by record, listed by their smallest record.
     position = np.empty(len(keys), dtype=np.int64)
     position[rank] = np.arange(len(keys))
@@ -197,6 +199,41 @@ def assign_ids(
                 )
             )
     return IdAssignment(ids, events)
+
+
+def _first_ids(
+    prefix: str,
+    sources: Sequence[str],
+    source_ids: Sequence[str],
+    keys: list[str],
+    rank: np.ndarray,
+    order: np.ndarray,
+    starts: np.ndarray,
+    issued_before: set[str] | frozenset[str],
+) -> IdAssignment:
+    """:func:`assign_ids` when no record had an id: every cluster is created, named from its smallest
+    record; the same ids and events as the general rule, without its per-record lookups."""
+    position = np.empty(len(keys), dtype=np.int64)
+    position[rank] = np.arange(len(keys))
+    ends = np.r_[starts[1:], len(order)].astype(np.int64)
+    # Within a cluster records come by rank, so a cluster's first row is its smallest record.
+    by_smallest = np.argsort(position[order[starts]], kind="stable")
+    sorted_keys = [keys[r] for r in order.tolist()]
+    issued = set(issued_before)
+    cluster_ids: list[str] = [""] * len(starts)
+    events: list[LedgerEvent] = []
+    for cluster in by_smallest.tolist():
+        start, end = int(starts[cluster]), int(ends[cluster])
+        smallest = int(order[start])
+        kept = new_id(prefix, sources[smallest], source_ids[smallest], issued)
+        issued.add(kept)
+        cluster_ids[cluster] = kept
+        events.append(
+            LedgerEvent(LedgerEventType.CREATED, kept, None, tuple(sorted_keys[start:end]), _NEW_RECORDS)
+        )
+    ids = np.empty(len(keys), dtype=object)
+    ids[order] = np.repeat(np.array(cluster_ids, dtype=object), ends - starts)
+    return IdAssignment(ids.tolist(), events)
 
 
 def ledger_table(events: Sequence[LedgerEvent], entity: str, run_id: str, at: datetime) -> pa.Table:
