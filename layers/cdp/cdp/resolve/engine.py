@@ -147,7 +147,8 @@ class Resolution:
             named(pairs.rule[index].astype(np.int64), rule_names),
             "}",
         ]
-        arrays = [pa.array([p] * len(index), pa.string()) if isinstance(p, str) else p for p in pieces]
+        # Constant pieces broadcast as scalars: no array of copies per piece.
+        arrays = [pa.scalar(p, pa.string()) if isinstance(p, str) else p for p in pieces]
         return pc.binary_join_element_wise(*arrays, "")
 
     def rule_name(self, k: int) -> str:

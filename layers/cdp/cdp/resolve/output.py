@@ -38,7 +38,7 @@ def links_table(
     left, right = pa.array(pairs.left[keep]), pa.array(pairs.right[keep])
     sources, ids = table.column("source"), table.column("source_id")
     columns: dict[str, Any] = {
-        "entity": pa.array([entity] * len(keep), pa.string()),
+        "entity": pa.repeat(pa.scalar(entity, pa.string()), len(keep)),
         "left_source": sources.take(left),
         "left_source_id": ids.take(left),
         "right_source": sources.take(right),
@@ -51,7 +51,7 @@ def links_table(
         ),
         "accepted": pa.array(pairs.accepted[keep]),
         "explanation": resolution.explanations(keep),
-        "run_id": pa.array([run_id] * len(keep), pa.string()),
+        "run_id": pa.repeat(pa.scalar(run_id, pa.string()), len(keep)),
     }
     return pa.table(columns).select(LINKS_SCHEMA.names).cast(LINKS_SCHEMA)
 
