@@ -34,7 +34,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from cdp.model import CONTACT_FIELDS_SCHEMA
+from cdp.model import CANONICAL_FIELDS, CONTACT_FIELDS_SCHEMA, Entity
 from cdp.normalize import normalize_contact
 from cdp.normalize.batch import normalize_contact_columns, text_array
 
@@ -42,28 +42,7 @@ MODES = {
     "columns": "normalize_contact_columns (columnar batches)",
     "rows": "normalize_contact (row loop)",
 }
-FIELDS = [
-    "source_id",
-    "civility",
-    "first_name",
-    "last_name",
-    "full_name",
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "postcode",
-    "city",
-    "country",
-    "birth_date",
-    "company_name",
-    "siret",
-    "vat",
-    "customer_number",
-    "email_opt_in",
-    "updated_at",
-    "account_ref",
-]
+FIELDS = CANONICAL_FIELDS[Entity.CONTACT]
 
 
 def _words(text: str) -> list[str]:

@@ -19,7 +19,6 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyVa
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cdp.observability import logger, tracer
 from cdp.services import bootstrap
-from cdp.services.erasure import ErasureTargets
 from cdp.services.erasure_api import request_erasure
 from cdp.services.ingest_api import InvalidBatch, land_batch
 from cdp.services.overrides_api import record_override
@@ -114,15 +113,8 @@ def post_override() -> Response:
 @tracer.capture_method
 def post_erasure() -> Response:
     event = app.current_event
-    targets = ErasureTargets(
-        outbox_bucket=bootstrap.settings().outbox_bucket,
-        delivery_queue=bootstrap.delivery_queue(),
-        profiles=bootstrap.profile_store(),
-    )
-    if not targets.outbox_bucket:
-        raise RuntimeError("OUTBOX_BUCKET is not set")
     try:
-        result = request_erasure(bootstrap.lake(), event.decoded_body or "", targets)
+        result = request_erasure(bootstrap.lake(), event.decoded_body or "", bootstrap.erasure_targets())
     except InvalidBatch as error:
         return _problem(400, error.problem(event.path))
     logger.info("person erased", extra=result)

@@ -179,12 +179,16 @@ class BaseReader:
             ValueError: ``size`` is not positive.
             RuntimeError: ``batches()`` was already called on this reader.
         """
+        self._start(size)
+        return self._batched(size)
+
+    def _start(self, size: int) -> None:
+        """Check the batch size and mark the reader used: a stream is read once."""
         if size < 1:
             raise ValueError(f"batch size must be positive, got {size}")
         if self._started:
             raise RuntimeError("batches() can only be iterated once: the stream is consumed")
         self._started = True
-        return self._batched(size)
 
     def column_batches(
         self, size: int = 50_000, only: Collection[str] | None = None

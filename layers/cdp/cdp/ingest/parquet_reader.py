@@ -83,11 +83,7 @@ class ParquetReader(BaseReader):
     ) -> Iterator[ColumnBatch]:
         """Record batches as text columns: text columns pass through as they are (blank cells become
         null, as in :meth:`batches`); other types go through :func:`to_text` value by value."""
-        if size < 1:
-            raise ValueError(f"batch size must be positive, got {size}")
-        if self._started:
-            raise RuntimeError("batches() can only be iterated once: the stream is consumed")
-        self._started = True
+        self._start(size)
         # Deduplicated names map to the file's columns by position.
         wanted = [i for i, name in enumerate(self.columns) if only is None or name in only]
         first_line = 1

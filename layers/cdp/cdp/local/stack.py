@@ -151,11 +151,7 @@ class LocalCdp:
         request = urllib.request.Request(
             f"{self.gateway.url}/v1/sources/{source}/records", data=data, headers=headers, method="POST"
         )
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback gateway
-                return response.status, json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
+        return _json_exchange(request, timeout=120)
 
     def api_post(
         self, path: str, document: Mapping[str, Any], api_key: str | None = None
@@ -167,11 +163,7 @@ class LocalCdp:
             headers={"Content-Type": "application/json", "x-api-key": api_key or self.stack.api_keys[0]},
             method="POST",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback gateway
-                return response.status, json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
+        return _json_exchange(request, timeout=120)
 
     def api_get(
         self, path: str, params: Mapping[str, str] | None = None, api_key: str | None = None
@@ -181,11 +173,7 @@ class LocalCdp:
         request = urllib.request.Request(
             f"{self.gateway.url}{path}{query}", headers={"x-api-key": api_key or self.stack.api_keys[0]}
         )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback gateway
-                return response.status, json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
+        return _json_exchange(request, timeout=60)
 
     def settle(self) -> None:
         """Wait until every S3 notification has been handled (they run asynchronously, as on AWS)."""
@@ -291,3 +279,12 @@ class LocalCdp:
         }
         (folder / "catalog.json").write_text(json.dumps(catalog, indent=2), encoding="utf-8")
         return folder
+
+
+def _json_exchange(request: urllib.request.Request, timeout: float) -> tuple[int, dict[str, Any]]:
+    """Send a request to the loopback gateway; (status, JSON body), error statuses included."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback gateway
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")

@@ -160,9 +160,7 @@ def _rows(keys: pa.ChunkedArray, record_keys: pa.ChunkedArray, what: str) -> np.
     return rows.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _stored_pairs(
-    links: pa.Table, record_keys: pa.ChunkedArray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _stored_pairs(links: pa.Table, record_keys: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stored links as row pairs, and whether each was accepted."""
     return (
         _rows(_key_column(links, "left_"), record_keys, "links.parquet"),

@@ -22,6 +22,7 @@ from cdp.adapters.aws import (
 )
 from cdp.adapters.http import UrllibTransport
 from cdp.ports import QueryEngine, SecretStore
+from cdp.services.erasure import ErasureTargets
 from cdp.services.lake import Buckets, Lake
 
 
@@ -118,6 +119,16 @@ def profile_store() -> DynamoDbStore:
     if not table:
         raise RuntimeError("PROFILES_TABLE is not set")
     return DynamoDbStore(table)
+
+
+def erasure_targets() -> ErasureTargets:
+    """Where erasure reaches beyond the lake on AWS: the outbox, the delivery queue, the profile store."""
+    targets = ErasureTargets(
+        outbox_bucket=settings().outbox_bucket, delivery_queue=delivery_queue(), profiles=profile_store()
+    )
+    if not targets.outbox_bucket:
+        raise RuntimeError("OUTBOX_BUCKET is not set")
+    return targets
 
 
 def transport() -> UrllibTransport:

@@ -3,12 +3,11 @@ the receipt's id only (the answer never repeats the identifier)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 from cdp.erasure import KINDS, ErasureRequestError, Kind
 from cdp.services.erasure import RECEIPTS_PREFIX, ErasureTargets, forget
-from cdp.services.ingest_api import InvalidBatch
+from cdp.services.ingest_api import InvalidBatch, json_object
 from cdp.services.lake import Lake
 
 
@@ -18,14 +17,7 @@ def parse_erasure_request(body: str) -> tuple[Kind, str, bool]:
     Raises:
         InvalidBatch: not a JSON object, not exactly one identifier, an unknown field or a bad value.
     """
-    try:
-        request: Any = json.loads(body or "")
-    except json.JSONDecodeError as error:
-        raise InvalidBatch(
-            "Invalid JSON", f"{error.msg} at line {error.lineno} column {error.colno}"
-        ) from error
-    if not isinstance(request, dict):
-        raise InvalidBatch("Invalid erasure request", "expected a JSON object")
+    request = json_object(body, "Invalid erasure request")
     unknown = sorted(set(request) - {*KINDS, "include_raw"})
     if unknown:
         raise InvalidBatch("Invalid erasure request", f"unknown field {unknown[0]!r}", field=unknown[0])

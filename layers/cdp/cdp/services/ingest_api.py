@@ -38,6 +38,23 @@ class InvalidBatch(ValueError):
         return body
 
 
+def json_object(body: str | None, title: str) -> dict[str, Any]:
+    """A request body that must be one JSON object.
+
+    Raises:
+        InvalidBatch: the body is not JSON ("Invalid JSON") or not an object (`title`).
+    """
+    try:
+        request: Any = json.loads(body or "")
+    except json.JSONDecodeError as error:
+        raise InvalidBatch(
+            "Invalid JSON", f"{error.msg} at line {error.lineno} column {error.colno}"
+        ) from error
+    if not isinstance(request, dict):
+        raise InvalidBatch(title, "expected a JSON object")
+    return request
+
+
 def parse_records(body: str, content_type: str) -> list[dict[str, Any]]:
     """Records from a JSON array or NDJSON body; every record an object of scalar values.
 

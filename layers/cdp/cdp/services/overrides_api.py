@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 from cdp.model import Entity
 from cdp.ports import ObjectStore
 from cdp.resolve.overrides import Override, OverrideError, make_override
-from cdp.services.ingest_api import InvalidBatch
+from cdp.services.ingest_api import InvalidBatch, json_object
 from cdp.services.unify import OVERRIDES_KEY
 
 RESOLVED = (Entity.CONTACT, Entity.ACCOUNT)
@@ -25,14 +24,7 @@ def record_override(
     Raises:
         InvalidBatch: not a JSON object, an unknown entity, or an invalid override (the message says which).
     """
-    try:
-        request: Any = json.loads(body or "")
-    except json.JSONDecodeError as error:
-        raise InvalidBatch(
-            "Invalid JSON", f"{error.msg} at line {error.lineno} column {error.colno}"
-        ) from error
-    if not isinstance(request, dict):
-        raise InvalidBatch("Invalid override", "expected a JSON object")
+    request = json_object(body, "Invalid override")
     entity = request.get("entity", Entity.CONTACT.value)
     if entity not in {e.value for e in RESOLVED}:
         raise InvalidBatch(
