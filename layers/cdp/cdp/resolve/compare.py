@@ -12,7 +12,7 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
 from cdp.resolve.columns import Field
-from cdp.resolve.nicknames import is_alias
+from cdp.resolve.nicknames import NICKNAME_NAMES, is_alias
 from cdp.resolve.settings import Comparison
 
 MISSING = -1
@@ -80,9 +80,22 @@ def levels_of_value_pairs(
         similarity >= comparison.close, 1 + offset, np.where(similarity >= comparison.fuzzy, 2 + offset, last)
     ).astype(np.int8)
     if comparison.method == "name":
-        alias = np.fromiter((is_alias(values[i], values[j]) for i, j in zip(a, b, strict=True)), bool, len(a))
-        levels[alias] = 1
+        check = _possible_aliases(values, a, b) if len(a) >= 1_000 else np.arange(len(a))
+        pairs = zip(a[check].tolist(), b[check].tolist(), strict=True)
+        alias = np.fromiter((is_alias(values[i], values[j]) for i, j in pairs), bool, len(check))
+        levels[check[alias]] = 1
     return levels
+
+
+def _possible_aliases(values: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The pairs that can be aliases at all (a superset of `is_alias`, computed per distinct value):
+    two names of the nickname table, an initial (two characters at most), or a compound name."""
+    in_table = np.fromiter((value in NICKNAME_NAMES for value in values), bool, len(values))
+    short = np.fromiter((len(value.replace(" ", "")) <= 2 for value in values), bool, len(values))
+    compound = np.fromiter((len(value.split()) > 1 for value in values), bool, len(values))
+    return np.flatnonzero(
+        (in_table[a] & in_table[b]) | short[a] | short[b] | compound[a] | compound[b]
+    )
 
 
 def comparison_levels(
@@ -95,10 +108,33 @@ def comparison_levels(
     same = present & (left_codes == right_codes)
     levels[same] = 0
     differ = np.flatnonzero(present & ~same)
-    if len(differ):
-        a, b, inverse = _distinct_pairs(left_codes[differ], right_codes[differ])
-        levels[differ] = levels_of_value_pairs(comparison, field.values, a, b)[inverse]
+    if not len(differ):
+        return levels
+    a, b = left_codes[differ], right_codes[differ]
+    if comparison.method in ("exact", "date"):
+        # Already vectorized per pair: finding the distinct value pairs would cost more than it saves.
+        levels[differ] = levels_of_value_pairs(comparison, field.values, a, b)
+    else:
+        low, high, inverse = _distinct_pairs(a, b)
+        levels[differ] = levels_of_value_pairs(comparison, field.values, low, high)[inverse]
     return levels
+
+
+def _crosswise_similarity(
+    values: list[str], other_values: list[str], codes: np.ndarray, other_codes: np.ndarray
+) -> np.ndarray:
+    """Jaro-Winkler of values[codes[k]] and other_values[other_codes[k]], once per distinct pair."""
+    if not len(codes):
+        return np.empty(0)
+    distinct, inverse = np.unique(codes * len(other_values) + other_codes, return_inverse=True)
+    strings, other_strings = np.array(values, dtype=object), np.array(other_values, dtype=object)
+    similarity = cpdist(
+        strings[distinct // len(other_values)].tolist(),
+        other_strings[distinct % len(other_values)].tolist(),
+        scorer=JaroWinkler.normalized_similarity,
+        workers=-1,
+    )
+    return np.asarray(similarity)[inverse]
 
 
 def swapped_pairs(
@@ -119,12 +155,15 @@ def swapped_pairs(
     swapped = np.zeros(len(left), dtype=bool)
     if not len(check):
         return swapped
-    firsts, lasts = np.array(first.values, dtype=object), np.array(last.values, dtype=object)
-    a_first, b_last = firsts[first.codes[left[check]]], lasts[last.codes[right[check]]]
-    a_last, b_first = lasts[last.codes[left[check]]], firsts[first.codes[right[check]]]
-    one = cpdist(a_first.tolist(), b_last.tolist(), scorer=JaroWinkler.normalized_similarity, workers=-1)
-    other = cpdist(a_last.tolist(), b_first.tolist(), scorer=JaroWinkler.normalized_similarity, workers=-1)
-    swapped[check] = (one >= threshold) & (other >= threshold)
+    # Both crosswise sides must reach the threshold: the second is computed only where the first does.
+    one = _crosswise_similarity(
+        first.values, last.values, first.codes[left[check]], last.codes[right[check]]
+    )
+    check = check[one >= threshold]
+    other = _crosswise_similarity(
+        last.values, first.values, last.codes[left[check]], first.codes[right[check]]
+    )
+    swapped[check] = other >= threshold
     return swapped
 
 

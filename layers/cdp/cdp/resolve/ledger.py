@@ -119,7 +119,10 @@ def assign_ids(
     """
     keys = [record_key(s, i) for s, i in zip(sources, source_ids, strict=True)]
     # Records sort by (source, source_id), as the first run's ids are derived.
-    rank = np.argsort(np.array([f"{s}\x1f{i}" for s, i in zip(sources, source_ids, strict=True)]))
+    joined = pc.binary_join_element_wise(
+        pa.array(sources, pa.string()), pa.array(source_ids, pa.string()), "\x1f"
+    )
+    rank = pc.sort_indices(joined).to_numpy(zero_copy_only=False).astype(np.int64)
     order = rank[np.argsort(np.asarray(labels)[rank], kind="stable")] if len(keys) else np.empty(0, np.int64)
     sorted_labels = np.asarray(labels)[order]
     starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]) if len(order) else order

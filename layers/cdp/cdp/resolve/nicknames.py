@@ -111,6 +111,9 @@ NICKNAME_PAIRS: frozenset[tuple[str, str]] = frozenset(
     for pair in ((left, right), (right, left))
 )
 
+# Every name of the table: a pair can be a nickname pair only if both are.
+NICKNAME_NAMES: frozenset[str] = frozenset(name for pair in NICKNAME_PAIRS for name in pair)
+
 
 def is_alias(left: str, right: str) -> bool:
     """True when one first name key is a nickname, the initials or the leading part of the other.

@@ -14,6 +14,7 @@ per iteration. Too small a run keeps the priors written in the settings.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,18 +149,34 @@ def estimate_u(
         model.u[c] = _normalized(np.where(counts > 0, counts, 0.5) / len(observed))
 
 
+# Above this many possible patterns, counting them in an array of that size costs more than sorting.
+_MAX_PATTERN_SPACE = 1 << 24
+
+
 def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of a level matrix and their counts (rows packed into one integer: fast)."""
+    """Distinct rows of a level matrix, in lexicographic order, and their counts.
+
+    Each row is packed into one integer in mixed radix (a digit per comparison, its level + 1): the
+    possible patterns are few (tens of thousands), so counting them is one pass over the pairs.
+    """
     if not len(levels):
         return levels, np.empty(0, dtype=np.float64)
-    if levels.shape[1] > 15:  # 4 bits per comparison in 64 bits
+    radices = levels.max(axis=0).astype(np.int64) + 2
+    space = int(np.prod(radices.astype(np.float64)))
+    if space > _MAX_PATTERN_SPACE:
         patterns, counts = np.unique(levels, axis=0, return_counts=True)
         return patterns, counts.astype(np.float64)
     packed = np.zeros(len(levels), dtype=np.int64)
     for c in range(levels.shape[1]):
-        packed = packed * 16 + (levels[:, c].astype(np.int64) + 1)
-    _, first, counts = np.unique(packed, return_index=True, return_counts=True)
-    return levels[first], counts.astype(np.float64)
+        packed = packed * radices[c] + (levels[:, c].astype(np.int64) + 1)
+    all_counts = np.bincount(packed, minlength=space)
+    codes = np.flatnonzero(all_counts)
+    patterns = np.empty((len(codes), levels.shape[1]), dtype=levels.dtype)
+    rest = codes
+    for c in reversed(range(levels.shape[1])):
+        patterns[:, c] = rest % radices[c] - 1
+        rest = rest // radices[c]
+    return patterns, all_counts[codes].astype(np.float64)
 
 
 def em_with_fixed_u(
@@ -221,8 +238,18 @@ def estimate_m_and_prior(
     """m by EM per blocking rule, then the prior from the expected matches among candidates."""
     size = len(next(iter(fields.values())).codes)
     estimates: list[list[np.ndarray]] = [[] for _ in settings.comparisons]
+    # Rules share fields: each field's agreement is computed once and kept until its last rule.
+    uses = Counter(name for rule in settings.blocking_rules for name in rule.fields)
+    agreeing: dict[str, np.ndarray] = {}
     for rule in settings.blocking_rules:
-        blocked_pairs = agree(fields, rule.fields, left, right)
+        blocked_pairs = np.ones(len(left), dtype=bool)
+        for name in rule.fields:
+            if name not in agreeing:
+                agreeing[name] = agree(fields, (name,), left, right)
+            blocked_pairs &= agreeing[name]
+            uses[name] -= 1
+            if not uses[name]:
+                del agreeing[name]
         blocked = {_field_stands_for(settings, name) for name in rule.fields}
         usable = [c for c, comparison in enumerate(settings.comparisons) if comparison.field not in blocked]
         if blocked_pairs.sum() < settings.min_pairs_to_train // 10 or not usable:
