@@ -71,6 +71,11 @@ def summary(resolution: Resolution) -> dict[str, Any]:
         "refused_incompatible_links": resolution.clustering.refused_incompatible,
         "refused_by_size_guard": resolution.clustering.refused_size,
         "largest_clusters": resolution.clustering.largest[:10],
+        # Fields the settings name that no record holds (e.g. no e-mail column in the input): their
+        # comparisons weigh nothing and their blocking rules find no pairs.
+        "fields_without_values": sorted(
+            name for name, field in resolution.fields.items() if not (field.codes >= 0).any()
+        ),
         "model_trained": resolution.model.trained,
         "prior_weight": round(resolution.model.prior_weight, 3),
     }
