@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from cdp.model import LINKS_SCHEMA
+from cdp.resolve.columns import Field
 from cdp.resolve.engine import Resolution, named
 
 # A rejected pair is worth keeping when it came within this many bits of the threshold: the near misses
@@ -23,6 +25,22 @@ def kept_pairs(resolution: Resolution, near_miss_bits: float | None = NEAR_MISS_
     threshold = resolution.settings.match_probability_threshold
     floor = np.log2(threshold / (1 - threshold)) - near_miss_bits
     return np.flatnonzero(pairs.accepted | (pairs.match_weight >= floor))
+
+
+def written_part(resolution: Resolution, near_miss_bits: float | None = NEAR_MISS_BITS) -> Resolution:
+    """What writing a resolution's links needs: its kept pairs (`kept_pairs`), and the codes of the fields
+    whose term frequencies weigh in explanations (not the fields' values).
+
+    At a million records the candidate pairs are ten times the kept ones, and the links' explanations
+    are the largest thing a run builds: dropping the whole resolution for this part first frees them.
+    The run's counts (`summary`) are taken before, since they cover every candidate pair.
+    """
+    tf_fields = {resolution.settings.comparisons[c].field for c in resolution.model.term_frequencies}
+    return replace(
+        resolution,
+        pairs=resolution.pairs.take(kept_pairs(resolution, near_miss_bits)),
+        fields={name: Field(f.codes, []) for name, f in resolution.fields.items() if name in tf_fields},
+    )
 
 
 def links_table(

@@ -28,7 +28,7 @@ from cdp.model import IDENTITY_LEDGER_SCHEMA, LINEAGE_SCHEMA
 from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
 from cdp.resolve.engine import Resolution, resolve_incremental
 from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids, record_key
-from cdp.resolve.output import links_table, summary
+from cdp.resolve.output import links_table, summary, written_part
 from cdp.resolve.overrides import Override, make_override, parse_overrides, recorded_overrides
 from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.settings_file import SettingsError, contact_settings, read_document
@@ -277,8 +277,11 @@ def resolve_stream(
             else previous_ids(stored.xref, "customer_id", stored.ledger, settings.entity)
         )
         resolution = resolve_records(records, settings, None, previous, overrides, recorded)
-        links = links_table(records, resolution, "contact", run_id)
         model = settings_and_model(resolution)
+        result = summary(resolution)
+        # Free the candidate pairs that are not written before building the links (peak memory).
+        resolution = written_part(resolution)
+        links = links_table(records, resolution, "contact", run_id)
     else:
         record_keys = _key_column(records)
         xref_rows = pc.index_in(record_keys, value_set=_key_column(stored.xref))  # null: a new record
@@ -294,6 +297,7 @@ def resolve_stream(
             recorded,
         )
         resolution = incremental.resolution
+        result = summary(resolution)
         # A model saved before term frequencies were kept with it keeps those of this run from now on.
         saved = resolution.model.to_dict(settings)
         model = {**stored.model, "model": {**saved, **stored.model["model"]}}
@@ -314,7 +318,6 @@ def resolve_stream(
     ledger = pa.concat_tables(
         [history, ledger_table(resolution.events, settings.entity, run_id, moment)]
     )
-    result = summary(resolution)
     result.update(
         {
             "customers": result["entities"],
