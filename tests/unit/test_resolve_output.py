@@ -48,8 +48,10 @@ def test_links_from_the_written_part_are_the_links_of_the_whole_resolution() -> 
     assert len(kept_pairs(resolution)) < len(resolution.pairs)
     # When only the part needed to write the links is kept
     part = written_part(resolution)
-    # Then it holds only the kept pairs, and only the codes of the fields with term frequencies
+    # Then it holds only the kept pairs, no ids or ledger events, and only the codes of the fields with
+    # term frequencies
     assert len(part.pairs) == len(kept_pairs(resolution))
+    assert part.ids == [] and part.events == []
     tf_fields = {CONTACT_SETTINGS.comparisons[c].field for c in resolution.model.term_frequencies}
     assert set(part.fields) == tf_fields
     assert all(field.values == [] for field in part.fields.values())

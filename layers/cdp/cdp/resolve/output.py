@@ -28,16 +28,20 @@ def kept_pairs(resolution: Resolution, near_miss_bits: float | None = NEAR_MISS_
 
 
 def written_part(resolution: Resolution, near_miss_bits: float | None = NEAR_MISS_BITS) -> Resolution:
-    """What writing a resolution's links needs: its kept pairs (`kept_pairs`), and the codes of the fields
-    whose term frequencies weigh in explanations (not the fields' values).
+    """What writing a resolution's links needs (`links_table`), nothing more: its kept pairs (`kept_pairs`)
+    and the codes of the fields whose term frequencies weigh in explanations; no ids, ledger events or
+    field values.
 
-    At a million records the candidate pairs are ten times the kept ones, and the links' explanations
-    are the largest thing a run builds: dropping the whole resolution for this part first frees them.
-    The run's counts (`summary`) are taken before, since they cover every candidate pair.
+    At a million records the candidate pairs are seven times the kept ones and the ledger events a
+    million objects, and the links' explanations are the largest thing a run builds: dropping the whole
+    resolution for this part first frees them. The run's counts (`summary`), ids and events are taken
+    before.
     """
     tf_fields = {resolution.settings.comparisons[c].field for c in resolution.model.term_frequencies}
     return replace(
         resolution,
+        ids=[],
+        events=[],
         pairs=resolution.pairs.take(kept_pairs(resolution, near_miss_bits)),
         fields={name: Field(f.codes, []) for name, f in resolution.fields.items() if name in tf_fields},
     )

@@ -270,6 +270,7 @@ def resolve_stream(
     )
 
     resolution: Resolution
+    kept_links: pa.Table | None = None  # an incremental run's stored links that still hold
     if stored is None or full:
         previous = (
             PreviousIds()
@@ -278,10 +279,6 @@ def resolve_stream(
         )
         resolution = resolve_records(records, settings, None, previous, overrides, recorded)
         model = settings_and_model(resolution)
-        result = summary(resolution)
-        # Free the candidate pairs that are not written before building the links (peak memory).
-        resolution = written_part(resolution)
-        links = links_table(records, resolution, "contact", run_id)
     else:
         record_keys = _key_column(records)
         xref_rows = pc.index_in(record_keys, value_set=_key_column(stored.xref))  # null: a new record
@@ -297,16 +294,10 @@ def resolve_stream(
             recorded,
         )
         resolution = incremental.resolution
-        result = summary(resolution)
         # A model saved before term frequencies were kept with it keeps those of this run from now on.
         saved = resolution.model.to_dict(settings)
         model = {**stored.model, "model": {**saved, **stored.model["model"]}}
-        links = pa.concat_tables(
-            [
-                stored.links.filter(pa.array(~incremental.stale)),
-                links_table(records, resolution, "contact", run_id),
-            ]
-        )
+        kept_links = stored.links.filter(pa.array(~incremental.stale))
 
     xref = pa.table(
         {
@@ -318,16 +309,23 @@ def resolve_stream(
     ledger = pa.concat_tables(
         [history, ledger_table(resolution.events, settings.entity, run_id, moment)]
     )
+    result = summary(resolution)
     result.update(
         {
             "customers": result["entities"],
             "run_id": run_id,
             "mode": "full" if stored is None or full else "incremental",
             "fresh_records": int(fresh.sum()),
-            "accepted_links": int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0),
             "ledger_events": dict(Counter(event.event.value for event in resolution.events)),
         }
     )
+    # The links with their explanations, the run's largest output, come last, built from the pairs
+    # they keep: every other candidate pair, the ids and the ledger events are freed first (peak memory).
+    resolution = written_part(resolution)
+    links = links_table(records, resolution, "contact", run_id)
+    if kept_links is not None:
+        links = pa.concat_tables([kept_links, links])
+    result["accepted_links"] = int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0)
     return BatchResolution(
         xref=xref, links=links, records=records, ledger=ledger, summary=result, model=model
     )
