@@ -9,7 +9,8 @@ largest process as a cross-check), its CPU time, the CPU other processes used me
 machine inflates wall times), the candidate pairs it scored, and the quality of its output against
 the truth with `cdp.resolve.evaluate` (pairwise link scores, pairwise and B-cubed cluster scores).
 
-Ours is run exactly as a user runs it: `cdp resolve INPUT.parquet --out DIR [--country AU]`.
+Ours is run exactly as a user runs it: `cdp resolve INPUT.parquet --out DIR [--country AU]`, with its
+default settings on generated data and `--settings bench/settings/febrl.yaml` on FEBRL (see that file).
 Splink runs with the DuckDB backend and the settings of `splink_model` below, trained the way its
 tutorials do; its candidate pairs are counted afterwards, outside the timed run, with its own
 blocking-analysis utility.
