@@ -192,7 +192,7 @@ def _catalog(args: argparse.Namespace) -> int:
 
 def _resolve(args: argparse.Namespace) -> int:
     from cdp.ingest import UnreadableFile
-    from cdp.services.batch_resolve import InputError, resolve_stream
+    from cdp.services.batch_resolve import InputError, read_settings, resolve_stream
 
     path = Path(args.input)
     if not path.is_file():
@@ -200,20 +200,41 @@ def _resolve(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     try:
+        settings = None if args.settings is None else read_settings(Path(args.settings))
         with path.open("rb") as stream:
             result = resolve_stream(
-                stream, path.name, args.country, args.date_order == "DMY", out=out, full=args.full
+                stream,
+                path.name,
+                args.country,
+                args.date_order == "DMY",
+                out=out,
+                full=args.full,
+                settings=settings,
             )
     except (InputError, UnreadableFile) as error:
         print(f"cdp resolve: {error}", file=sys.stderr)
         return 2
     result.write(out)
     summary = result.summary
+    if summary["fields_without_values"]:
+        print(
+            f"cdp resolve: note: no record has a value for {', '.join(summary['fields_without_values'])}: "
+            "the comparisons and blocking rules on them find nothing",
+            file=sys.stderr,
+        )
     print(
         f"{summary['records']} records -> {summary['customers']} customers ({summary['mode']} run, "
         f"{summary['fresh_records']} new or changed records, {summary['candidate_pairs']} candidate pairs, "
         f"{summary['accepted_links']} links, ledger events {summary['ledger_events']}); written to {out}"
     )
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> int:
+    from cdp.resolve import CONTACT_SETTINGS
+    from cdp.resolve.settings_file import settings_document
+
+    print(settings_document(CONTACT_SETTINGS), end="")
     return 0
 
 
@@ -422,7 +443,16 @@ def main(argv: list[str] | None = None) -> int:
     resolve.add_argument(
         "--full", action="store_true", help="recompute everything instead of adding to what --out holds"
     )
+    resolve.add_argument(
+        "--settings",
+        help="resolution settings (YAML or JSON, full or partial: keys left out keep the defaults; "
+        "`cdp settings` prints them); a folder keeps the settings of its first run",
+    )
     resolve.set_defaults(run=_resolve)
+    settings = commands.add_parser(
+        "settings", help="print the default contact resolution settings (YAML): a start for --settings"
+    )
+    settings.set_defaults(run=_settings)
     for name, meaning in (("link", "are the same customer"), ("unlink", "are different customers")):
         override = commands.add_parser(
             name, help=f"record that two records {meaning}; every later `cdp resolve` into --out honours it"

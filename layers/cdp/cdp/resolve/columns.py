@@ -125,6 +125,20 @@ def _flag(table: pa.Table, name: str) -> np.ndarray | None:
     return pc.fill_null(column, False).to_numpy(zero_copy_only=False).astype(bool)
 
 
+def _initial(value: str) -> str | None:
+    return value[:1] or None
+
+
+# Blocking keys derived from a staged column: name -> (the column, the function of each distinct value).
+DERIVATIONS: Mapping[str, tuple[str, Callable[[str], str | None]]] = {
+    "last_name_sound": ("last_name_key", _metaphone),
+    "first_name_initial": ("first_name_key", _initial),
+    "last_name_initial": ("last_name_key", _initial),
+    "street_key": ("street", _street_key),
+    "company_prefix": ("company_key", _company_prefix),
+}
+
+
 # Validity flag guarding each identifier: an invalid e-mail, phone or date is no evidence at all
 # (it neither blocks, nor compares, nor conflicts).
 _VALIDITY = {
@@ -154,17 +168,14 @@ def record_fields(table: pa.Table, names: set[str]) -> dict[str, Field]:
             )
         return fields[name]
 
-    derivations: Mapping[str, Callable[[], Field]] = {
-        "last_name_sound": lambda: derive(staged("last_name_key"), _metaphone),
-        "first_name_initial": lambda: derive(staged("first_name_key"), lambda v: v[:1]),
-        "last_name_initial": lambda: derive(staged("last_name_key"), lambda v: v[:1]),
-        "street_key": lambda: derive(staged("street"), _street_key),
-        "company_prefix": lambda: derive(staged("company_key"), _company_prefix),
-    }
     result: dict[str, Field] = {}
     for name in sorted(names):
-        derived = name not in table.column_names and name in derivations
-        field = derivations[name]() if derived else staged(name)
+        derived = name not in table.column_names and name in DERIVATIONS
+        if derived:
+            source, function = DERIVATIONS[name]
+            field = derive(staged(source), function)
+        else:
+            field = staged(name)
         flag = _flag(table, _VALIDITY[name]) if name in _VALIDITY else None
         result[name] = keep_where(field, flag) if flag is not None else field
     return result

@@ -73,6 +73,10 @@ class ScoredPairs:
     def match_probability(self) -> np.ndarray:
         return probability(self.match_weight)
 
+    def take(self, keep: np.ndarray) -> ScoredPairs:
+        """The pairs of `keep` (a mask or indexes), as copies: the others can be freed."""
+        return _subset(self, keep)
+
 
 @dataclass
 class Resolution:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from cdp.model import LINKS_SCHEMA
+from cdp.resolve.columns import Field
 from cdp.resolve.engine import Resolution, named
 
 # A rejected pair is worth keeping when it came within this many bits of the threshold: the near misses
@@ -23,6 +25,26 @@ def kept_pairs(resolution: Resolution, near_miss_bits: float | None = NEAR_MISS_
     threshold = resolution.settings.match_probability_threshold
     floor = np.log2(threshold / (1 - threshold)) - near_miss_bits
     return np.flatnonzero(pairs.accepted | (pairs.match_weight >= floor))
+
+
+def written_part(resolution: Resolution, near_miss_bits: float | None = NEAR_MISS_BITS) -> Resolution:
+    """What writing a resolution's links needs (`links_table`), nothing more: its kept pairs (`kept_pairs`)
+    and the codes of the fields whose term frequencies weigh in explanations; no ids, ledger events or
+    field values.
+
+    At a million records the candidate pairs are seven times the kept ones and the ledger events a
+    million objects, and the links' explanations are the largest thing a run builds: dropping the whole
+    resolution for this part first frees them. The run's counts (`summary`), ids and events are taken
+    before.
+    """
+    tf_fields = {resolution.settings.comparisons[c].field for c in resolution.model.term_frequencies}
+    return replace(
+        resolution,
+        ids=[],
+        events=[],
+        pairs=resolution.pairs.take(kept_pairs(resolution, near_miss_bits)),
+        fields={name: Field(f.codes, []) for name, f in resolution.fields.items() if name in tf_fields},
+    )
 
 
 def links_table(
@@ -71,6 +93,11 @@ def summary(resolution: Resolution) -> dict[str, Any]:
         "refused_incompatible_links": resolution.clustering.refused_incompatible,
         "refused_by_size_guard": resolution.clustering.refused_size,
         "largest_clusters": resolution.clustering.largest[:10],
+        # Fields the settings name that no record holds (e.g. no e-mail column in the input): their
+        # comparisons weigh nothing and their blocking rules find no pairs.
+        "fields_without_values": sorted(
+            name for name, field in resolution.fields.items() if not (field.codes >= 0).any()
+        ),
         "model_trained": resolution.model.trained,
         "prior_weight": round(resolution.model.prior_weight, 3),
     }

@@ -11,6 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pydantic import ConfigDict
+
+# Settings files are validated against these classes (`cdp.resolve.settings_file`): an unknown key is
+# an error, not silently ignored.
+_STRICT = ConfigDict(extra="forbid")
+
 # Methods and the level names each one produces, best first. A pair where either value is missing
 # gets no level (no evidence either way).
 LEVELS_BY_METHOD: dict[str, tuple[str, ...]] = {
@@ -29,6 +35,8 @@ LEVELS_BY_METHOD: dict[str, tuple[str, ...]] = {
 class Level:
     """One outcome of a comparison with its probability among matches (m) and non-matches (u)."""
 
+    __pydantic_config__ = _STRICT
+
     name: str
     m: float
     u: float
@@ -42,6 +50,8 @@ class Comparison:
     value) instead of log2(m / u), so two "martin" agree for little and two "kowalczyk" for a lot.
     """
 
+    __pydantic_config__ = _STRICT
+
     field: str
     method: str
     levels: tuple[Level, ...]
@@ -52,9 +62,16 @@ class Comparison:
     def __post_init__(self) -> None:
         expected = LEVELS_BY_METHOD.get(self.method)
         if expected is None:
-            raise ValueError(f"comparison {self.field}: unknown method {self.method!r}")
+            raise ValueError(
+                f"comparison {self.field}: unknown method {self.method!r} "
+                f"(known: {', '.join(LEVELS_BY_METHOD)})"
+            )
         if tuple(level.name for level in self.levels) != expected:
-            raise ValueError(f"comparison {self.field}: levels must be {', '.join(expected)}")
+            got = ", ".join(level.name for level in self.levels)
+            raise ValueError(
+                f"comparison {self.field}: method {self.method!r} has the levels {', '.join(expected)} "
+                f"(in that order), got {got}"
+            )
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,8 @@ class BlockingRule:
     (finer blocks, not a quadratic explosion); a block still too large after the last one is skipped
     and counted in the blocking report.
     """
+
+    __pydantic_config__ = _STRICT
 
     fields: tuple[str, ...]
     refine: tuple[str, ...] = ()
@@ -79,6 +98,8 @@ class BlockingRule:
 class DeterministicRule:
     """Records equal on every listed field (all non-empty) are the same entity, whatever the score."""
 
+    __pydantic_config__ = _STRICT
+
     name: str
     fields: tuple[str, ...]
 
@@ -87,6 +108,8 @@ class DeterministicRule:
 class Veto:
     """Strong negative evidence: a pair whose comparisons reach all the listed levels is never linked by
     its score, however high (e.g. a different first name at the same address is a relative)."""
+
+    __pydantic_config__ = _STRICT
 
     name: str
     conditions: tuple[tuple[str, tuple[str, ...]], ...]
@@ -113,6 +136,8 @@ class ResolutionSettings:
         derived_from: blocking-only keys and the comparison field they stand for, so EM does not learn
             the m of a field from pairs blocked on it.
     """
+
+    __pydantic_config__ = _STRICT
 
     entity: str
     id_prefix: str

@@ -28,13 +28,15 @@ from cdp.model import IDENTITY_LEDGER_SCHEMA, LINEAGE_SCHEMA
 from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
 from cdp.resolve.engine import Resolution, resolve_incremental
 from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids, record_key
-from cdp.resolve.output import links_table, summary
+from cdp.resolve.output import links_table, summary, written_part
 from cdp.resolve.overrides import Override, make_override, parse_overrides, recorded_overrides
+from cdp.resolve.settings import ResolutionSettings
+from cdp.resolve.settings_file import SettingsError, contact_settings, read_document
 from cdp.resolve.training import Model
 from cdp.services.batch_normalize import InputError, stage_contacts
 
 # InputError lives with the normalization that raises it; `cdp resolve` imports it from here.
-__all__ = ["XREF_SCHEMA", "BatchResolution", "InputError", "add_override", "resolve_stream"]
+__all__ = ["XREF_SCHEMA", "BatchResolution", "InputError", "add_override", "read_settings", "resolve_stream"]
 
 XREF_SCHEMA = pa.schema([("source", pa.string()), ("source_id", pa.string()), ("customer_id", pa.string())])
 FILES = ("xref.parquet", "links.parquet", "records.parquet", "ledger.parquet", "model.json", "summary.json")
@@ -97,6 +99,48 @@ class StoredRun:
             raise InputError(
                 f"{out}: an incomplete `cdp resolve` output ({error}); use another folder"
             ) from error
+
+
+    def settings(self, out: Path) -> ResolutionSettings:
+        """The settings the folder was resolved with (saved in model.json)."""
+        try:
+            return contact_settings(self.model["settings"], f"{out / 'model.json'}: settings")
+        except (KeyError, SettingsError) as error:
+            raise InputError(f"{out}: unusable stored settings ({error}); use another folder") from error
+
+
+def read_settings(path: Path) -> ResolutionSettings:
+    """Contact settings from a YAML or JSON file, partial or full (see `cdp.resolve.settings_file`).
+
+    Raises:
+        InputError: the file cannot be read, or names what is wrong with it.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read the settings file ({error})") from error
+    try:
+        return contact_settings(read_document(text, str(path)), str(path))
+    except SettingsError as error:
+        raise InputError(str(error)) from error
+
+
+def _run_settings(
+    stored: StoredRun | None, out: Path | None, requested: ResolutionSettings | None, full: bool
+) -> ResolutionSettings:
+    """A folder keeps the settings it was resolved with; other settings need a full run."""
+    if stored is None or out is None:
+        return requested or CONTACT_SETTINGS
+    kept = stored.settings(out)
+    if requested is None or requested == kept:
+        return kept
+    if not full:
+        raise InputError(
+            f"{out} was resolved with other settings (its model.json): an incremental run keeps them. "
+            "Give no --settings (or the same ones) to continue, --full to resolve everything again with "
+            "the new ones, or another --out folder"
+        )
+    return requested
 
 
 def load_overrides(out: Path) -> list[Override]:
@@ -178,6 +222,7 @@ def resolve_stream(
     out: Path | None = None,
     full: bool = False,
     now: datetime | None = None,
+    settings: ResolutionSettings | None = None,
 ) -> BatchResolution:
     """Normalize and resolve every row of a file, continuing from what `out` holds.
 
@@ -189,6 +234,8 @@ def resolve_stream(
         out: the output folder of earlier runs, if any: its records, links, model, ledger and overrides.
         full: recompute everything (retrain, block and score every pair) instead of adding the new records.
         now: the time of the run (ledger events).
+        settings: the contact settings of a first or full run (None: the folder's, else the defaults);
+            an incremental run refuses settings other than the folder's.
 
     Returns:
         The xref (source, source_id, customer_id for every record) and everything else the command writes.
@@ -197,6 +244,7 @@ def resolve_stream(
     run_id = f"batch-{moment:%Y%m%dT%H%M%S%f}"
     stored = StoredRun.load(out) if out is not None else None
     overrides = load_overrides(out) if out is not None else []
+    settings = _run_settings(stored, out, settings, full)
     if stream is not None:
         reader = open_table(stream, filename)
         missing = {"source", "source_id"} - set(reader.columns)
@@ -222,14 +270,14 @@ def resolve_stream(
     )
 
     resolution: Resolution
+    kept_links: pa.Table | None = None  # an incremental run's stored links that still hold
     if stored is None or full:
         previous = (
             PreviousIds()
             if stored is None
-            else previous_ids(stored.xref, "customer_id", stored.ledger, CONTACT_SETTINGS.entity)
+            else previous_ids(stored.xref, "customer_id", stored.ledger, settings.entity)
         )
-        resolution = resolve_records(records, CONTACT_SETTINGS, None, previous, overrides, recorded)
-        links = links_table(records, resolution, "contact", run_id)
+        resolution = resolve_records(records, settings, None, previous, overrides, recorded)
         model = settings_and_model(resolution)
     else:
         record_keys = _key_column(records)
@@ -239,22 +287,17 @@ def resolve_stream(
             fresh,
             _stored_pairs(stored.links, record_keys),
             stored.xref["customer_id"].take(xref_rows).combine_chunks(),
-            PreviousIds(created=id_births(stored.ledger, CONTACT_SETTINGS.entity)),
-            CONTACT_SETTINGS,
-            Model.from_dict(stored.model["model"], CONTACT_SETTINGS),
+            PreviousIds(created=id_births(stored.ledger, settings.entity)),
+            settings,
+            Model.from_dict(stored.model["model"], settings),
             overrides,
             recorded,
         )
         resolution = incremental.resolution
         # A model saved before term frequencies were kept with it keeps those of this run from now on.
-        saved = resolution.model.to_dict(CONTACT_SETTINGS)
+        saved = resolution.model.to_dict(settings)
         model = {**stored.model, "model": {**saved, **stored.model["model"]}}
-        links = pa.concat_tables(
-            [
-                stored.links.filter(pa.array(~incremental.stale)),
-                links_table(records, resolution, "contact", run_id),
-            ]
-        )
+        kept_links = stored.links.filter(pa.array(~incremental.stale))
 
     xref = pa.table(
         {
@@ -264,7 +307,7 @@ def resolve_stream(
         }
     )
     ledger = pa.concat_tables(
-        [history, ledger_table(resolution.events, CONTACT_SETTINGS.entity, run_id, moment)]
+        [history, ledger_table(resolution.events, settings.entity, run_id, moment)]
     )
     result = summary(resolution)
     result.update(
@@ -273,10 +316,16 @@ def resolve_stream(
             "run_id": run_id,
             "mode": "full" if stored is None or full else "incremental",
             "fresh_records": int(fresh.sum()),
-            "accepted_links": int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0),
             "ledger_events": dict(Counter(event.event.value for event in resolution.events)),
         }
     )
+    # The links with their explanations, the run's largest output, come last, built from the pairs
+    # they keep: every other candidate pair, the ids and the ledger events are freed first (peak memory).
+    resolution = written_part(resolution)
+    links = links_table(records, resolution, "contact", run_id)
+    if kept_links is not None:
+        links = pa.concat_tables([kept_links, links])
+    result["accepted_links"] = int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0)
     return BatchResolution(
         xref=xref, links=links, records=records, ledger=ledger, summary=result, model=model
     )

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cdp.resolve import CONTACT_SETTINGS
 from cdp.resolve.engine import explain_pair
+from cdp.resolve.settings_file import SettingsError, contact_settings
 from cdp.resolve.training import Model
 
 
@@ -48,8 +48,12 @@ def explain_records(out_dir: Path, first: str, second: str) -> dict[str, Any]:
     left, right = _find(records, first), _find(records, second)
     if left == right:
         raise ExplainError("the two references name the same record")
-    model = Model.from_dict(saved["model"], CONTACT_SETTINGS)
-    explained = explain_pair(records, CONTACT_SETTINGS, model, left, right)
+    try:
+        settings = contact_settings(saved["settings"], f"{out_dir / 'model.json'}: settings")
+    except (KeyError, SettingsError) as error:
+        raise ExplainError(f"{out_dir}: unusable stored settings ({error})") from error
+    model = Model.from_dict(saved["model"], settings)
+    explained = explain_pair(records, settings, model, left, right)
     customers = xref.column("customer_id")
     explained["customer_ids"] = [customers[left].as_py(), customers[right].as_py()]
     explained["same_customer"] = explained["customer_ids"][0] == explained["customer_ids"][1]
