@@ -25,13 +25,16 @@ import pyarrow.compute as pc
 from cdp.normalize.company import normalize_web_domain
 from cdp.normalize.data import ROLE_LOCAL_PARTS, WEBMAIL_DOMAINS
 from cdp.normalize.emails import _GMAIL_DOMAINS, _domain_info
+from cdp.normalize.names import _column, normalize_civility
 from cdp.normalize.phone import _Desc, _region_for_country_code, _RegionRules, _rules
 from cdp.normalize.records import (
     _MAX_AGE_DAYS,
     ContactContext,
     _birth_block,
     _email_block,
+    _name_block,
     _phone_block,
+    _present,
     _today,
     _updated_block,
 )
@@ -329,8 +332,84 @@ def phone_fast(inputs: Sequence[pa.Array], context: ContactContext) -> FastResul
     )
 
 
+def _per_distinct(
+    values: pa.Array, compute: Callable[[str], tuple[object, ...]], types: Sequence[pa.DataType]
+) -> list[pa.Array]:
+    """Columns of ``compute``'s results for each row, computed once per distinct value (None for nulls)."""
+    encoded = values.dictionary_encode()
+    results = [compute(value) for value in encoded.dictionary.to_pylist()]
+    columns = zip(*results, strict=True) if results else [()] * len(types)
+    return [
+        pa.array(list(column), kind).take(encoded.indices)
+        for column, kind in zip(columns, types, strict=True)
+    ]
+
+
+_NAME_TYPES = (pa.string(), pa.string(), pa.string(), pa.bool_(), pa.bool_())
+
+
+def _name_column(civility_prefix: bool) -> Callable[[str], tuple[object, ...]]:
+    """(civility typed in front, display, key, looks like a given name, present) of a name column."""
+
+    def compute(raw: str) -> tuple[object, ...]:
+        code, part = _column(raw, civility_prefix)
+        if part is None:
+            return code, None, None, False, _present(raw)
+        return code, part.display, part.key, part.looks_first, _present(raw)
+
+    return compute
+
+
+def _valid_flags(values: pa.Array, present: pa.Array) -> pa.Array:
+    """As cdp.normalize.records._valid: True when set, False when a source value gave nothing, else None."""
+    return pc.if_else(pc.is_valid(values), True, pc.if_else(present, False, pa.scalar(None, pa.bool_())))
+
+
+def name_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
+    """Names in first and last name columns (no full name to split): each column's distinct values
+    once, then civility, the swap of inverted columns and the validity flags column-wise."""
+    first_raw, last_raw, full_raw, civility_raw = inputs
+    handled = pc.is_null(full_raw)
+    civility, civility_present = _per_distinct(
+        civility_raw, lambda raw: (normalize_civility(raw), _present(raw)), (pa.string(), pa.bool_())
+    )
+    first_civility, first, first_key, first_looks, first_present = _per_distinct(
+        first_raw, _name_column(True), _NAME_TYPES
+    )
+    _, last, last_key, last_looks, last_present = _per_distinct(last_raw, _name_column(False), _NAME_TYPES)
+    civility = pc.coalesce(civility, first_civility)
+    # Columns inverted at the source: the "last" looks like a given name and the "first" does not.
+    swapped = pc.fill_null(
+        pc.and_(
+            pc.and_(pc.is_valid(first), pc.is_valid(last)),
+            pc.and_(pc.fill_null(last_looks, False), pc.invert(pc.fill_null(first_looks, False))),
+        ),
+        False,
+    )
+    first, last = pc.if_else(swapped, last, first), pc.if_else(swapped, first, last)
+    first_key, last_key = pc.if_else(swapped, last_key, first_key), pc.if_else(swapped, first_key, last_key)
+    return FastResult(
+        handled,
+        [
+            civility,
+            civility_raw,
+            _valid_flags(civility, pc.fill_null(civility_present, False)),
+            first,
+            first_raw,
+            _valid_flags(first, pc.fill_null(first_present, False)),
+            first_key,
+            last,
+            last_raw,
+            _valid_flags(last, pc.fill_null(last_present, False)),
+            last_key,
+            swapped,
+        ],
+    )
+
+
 # The blocks' fast paths, by the block's per-value function.
 FAST_PATHS: dict[Callable[..., object], FastPath] = {
+    _name_block: name_fast,
     _email_block: email_fast,
     _phone_block: phone_fast,
     _birth_block: birth_fast,
