@@ -271,12 +271,15 @@ def _phones(raw: pa.Array, shape: _PhoneShape) -> tuple[pa.Array, pa.Array, pa.A
     digits = pc.replace_substring(compact, "+", "", max_replacements=1)
     count = pc.utf8_length(digits)
     repeated = pc.equal(pc.binary_repeat(pc.utf8_slice_codeunits(digits, 0, 1), count), digits)
-    national_form = pc.invert(pc.starts_with(compact, "+"))
     ok = pc.and_(
         pc.and_(pc.greater_equal(count, 4), pc.less_equal(count, 20)),
         pc.and_(pc.invert(repeated), pc.invert(pc.starts_with(national, shape.national_prefix))),
     )
-    ok = pc.and_(ok, pc.invert(pc.and_(national_form, pc.starts_with(compact, shape.idd))))
+    # A number starting with the access prefix is international for the per-value path: the number must
+    # then follow the access prefix and the calling code, not a trunk prefix read at its start.
+    after_code = pc.subtract(pc.utf8_length(compact), len(shape.idd) + len(shape.country_code))
+    international = pc.less_equal(pc.utf8_length(national), after_code)
+    ok = pc.and_(ok, pc.or_(pc.invert(pc.starts_with(compact, shape.idd)), international))
     line_type = _line_types(national, shape.rules)
     handled = pc.fill_null(pc.and_(ok, pc.is_valid(line_type)), False)
     e164 = pc.binary_join_element_wise(f"+{shape.country_code}", national, "")
@@ -310,9 +313,7 @@ def phone_fast(inputs: Sequence[pa.Array], context: ContactContext) -> FastResul
     regions = pc.if_else(pc.is_in(region, supported), region, context.default_country)
     phone_ok, phone, phone_type = _phones_by_region(phone_raw, regions)
     mobile_ok, mobile, mobile_type = _phones_by_region(mobile_raw, regions)
-    handled = pc.and_(
-        pc.or_(phone_ok, pc.is_null(phone_raw)), pc.or_(mobile_ok, pc.is_null(mobile_raw))
-    )
+    handled = pc.and_(pc.or_(phone_ok, pc.is_null(phone_raw)), pc.or_(mobile_ok, pc.is_null(mobile_raw)))
     # The main phone when valid, else the mobile (see cdp.normalize.records._best_phone).
     true = pa.scalar(True)
     absent = pa.scalar(None, pa.bool_())
