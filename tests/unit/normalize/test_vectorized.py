@@ -16,6 +16,7 @@ from cdp.normalize.vectorized import (
     email_fast,
     name_fast,
     phone_fast,
+    street_fast,
     updated_fast,
 )
 from hypothesis import HealthCheck, given, settings
@@ -189,6 +190,29 @@ def test_names_without_a_full_name() -> None:
     assert _handled_rows(name_fast, rows, FR) == [True] * 6 + [False]
 
 
+def test_street_lines_opening_with_a_house_number() -> None:
+    # Given street lines with numbers in their usual spellings, and lines it must leave
+    rows: list[Row] = [
+        (line,)
+        for line in [
+            "12 rue de la Paix",
+            "12B AV DES CHAMPS ELYSEES",
+            "7 bis av. Victor Hugo",
+            "221B Baker Street",
+            "12, RUE DU MOULIN",
+            "12-14 bd st jacques",
+            "3 ter chemin de l'Église",
+            "rue de la Paix",
+            "12  rue de la Paix",
+            " 12 rue",
+            "123456 rue de la Paix",
+            "12/14 rue",
+        ]
+    ]
+    # Then the numbered, clean lines are handled, with the per-value results
+    assert _handled_rows(street_fast, rows, FR) == [True] * 7 + [False] * 5
+
+
 # ---------------------------------------------------------------------------------- generated inputs
 
 _GROUPINGS = [(2, 2, 2, 2, 1), (1, 2, 2, 2, 2), (9,), (3, 3, 3), (1, 4, 4)]
@@ -319,3 +343,32 @@ def test_generated_usual_shapes_are_handled() -> None:
     # Then the fast paths handle all of them
     assert all(_handled_rows(updated_fast, stamps, FR))
     assert all(_handled_rows(phone_fast, phones, FR))
+
+
+_STREETS = st.builds(
+    lambda number, suffix, comma, street_type, name, case: case(
+        f"{number}{suffix}{comma} {street_type} {name}"
+    ),
+    st.integers(min_value=0, max_value=999_999).map(str),
+    st.sampled_from(["", "B", "b", " bis", " B", " ter", "-14", "x", " quater"]),
+    st.sampled_from(["", ","]),
+    st.sampled_from(["rue", "RUE", "r.", "av", "Avenue", "bd", "chemin", "imp", "pl", "St", "Street", ""]),
+    st.sampled_from(["de la Paix", "st jacques", "des Écoles", "Baker", "de l'Église", "ROAD", ""]),
+    st.sampled_from([str, str.upper, str.lower]),
+)
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            _STREETS,
+            st.builds(str.__add__, st.from_regex(r"[0-9]{1,6}", fullmatch=True), st.text()),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_street_fast_path_agrees_on_generated_lines(lines: list[str | None]) -> None:
+    _handled_rows(street_fast, [(line,) for line in lines], FR)

@@ -22,6 +22,8 @@ import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cdp.normalize._text import MAX_LEN, clean
+from cdp.normalize.address import normalize_street
 from cdp.normalize.company import normalize_web_domain
 from cdp.normalize.data import ROLE_LOCAL_PARTS, WEBMAIL_DOMAINS
 from cdp.normalize.emails import _GMAIL_DOMAINS, _domain_info
@@ -35,6 +37,7 @@ from cdp.normalize.records import (
     _name_block,
     _phone_block,
     _present,
+    _street_block,
     _today,
     _updated_block,
 )
@@ -408,11 +411,51 @@ def name_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
     )
 
 
+# A street line opening with a house number ("12 rue...", "12B rue...", "12, rue...", "12-14 rue..."):
+# the rest of the line repeats across addresses, and the per-value function only copies the digits.
+_HOUSE_NUMBER = r"^(?P<number>[0-9]{1,5})(?P<rest>[ ,A-Za-z-].*)$"
+_ANY_NUMBER = "1"
+
+
+def _street_after_number(rest: str) -> tuple[object, ...]:
+    """(handled, display after the number, key after the number) of a street line's rest, from the
+    per-value function on the line with a stand-in number; not handled unless that line is clean text
+    (then so is the real one: the digits change no decision of the cleaning)."""
+    line = _ANY_NUMBER + rest
+    if clean(line) != line or len(line) > MAX_LEN - 4:
+        return False, None, None
+    street = normalize_street(line)
+    if street.value is None or street.key is None or not street.value.startswith(_ANY_NUMBER):
+        return False, None, None
+    return True, street.value[len(_ANY_NUMBER) :], street.key[len(_ANY_NUMBER) :]
+
+
+def street_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
+    """Street lines opening with a house number: the rest of the line once per distinct rest."""
+    (raw,) = inputs
+    parts = pc.extract_regex(raw, _HOUSE_NUMBER)
+    number, rest = pc.struct_field(parts, "number"), pc.struct_field(parts, "rest")
+    clean_rest, display, key = _per_distinct(
+        rest, _street_after_number, (pa.bool_(), pa.string(), pa.string())
+    )
+    handled = pc.fill_null(clean_rest, False)
+    return FastResult(
+        handled,
+        [
+            pc.binary_join_element_wise(number, display, ""),
+            raw,
+            handled,
+            pc.binary_join_element_wise(number, key, ""),
+        ],
+    )
+
+
 # The blocks' fast paths, by the block's per-value function.
 FAST_PATHS: dict[Callable[..., object], FastPath] = {
     _name_block: name_fast,
     _email_block: email_fast,
     _phone_block: phone_fast,
+    _street_block: street_fast,
     _birth_block: birth_fast,
     _updated_block: updated_fast,
 }
