@@ -14,6 +14,7 @@ from cdp.normalize.vectorized import (
     FastPath,
     birth_fast,
     email_fast,
+    identifier_fast,
     name_fast,
     phone_fast,
     street_fast,
@@ -213,6 +214,11 @@ def test_street_lines_opening_with_a_house_number() -> None:
     assert _handled_rows(street_fast, rows, FR) == [True] * 7 + [False] * 5
 
 
+def test_identifiers() -> None:
+    codes = ["C00012345", "ACC-12", "12.0", "12", "0.0", "C-1.0", " C1", "C1 ", "N/A", "ABC", "1.5", ""]
+    assert _handled_rows(identifier_fast, [(code,) for code in codes], FR) == [True] * 5 + [False] * 7
+
+
 # ---------------------------------------------------------------------------------- generated inputs
 
 _GROUPINGS = [(2, 2, 2, 2, 1), (1, 2, 2, 2, 2), (9,), (3, 3, 3), (1, 4, 4)]
@@ -372,3 +378,17 @@ _STREETS = st.builds(
 )
 def test_street_fast_path_agrees_on_generated_lines(lines: list[str | None]) -> None:
     _handled_rows(street_fast, [(line,) for line in lines], FR)
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.one_of(
+            st.none(), st.from_regex(r"[A-Za-z0-9_. -]{0,8}[0-9](\.0)?", fullmatch=True), st.text(max_size=10)
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_identifier_fast_path_agrees_on_generated_codes(codes: list[str | None]) -> None:
+    _handled_rows(identifier_fast, [(code,) for code in codes], FR)

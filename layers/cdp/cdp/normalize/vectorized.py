@@ -34,6 +34,7 @@ from cdp.normalize.records import (
     ContactContext,
     _birth_block,
     _email_block,
+    _identifier_block,
     _name_block,
     _phone_block,
     _present,
@@ -450,6 +451,15 @@ def street_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
     )
 
 
+def identifier_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
+    """Plain codes ("C00012345", "ACC-12") as they are, integers exported as "12.0" without the ".0"."""
+    (raw,) = inputs
+    plain = _matches(raw, r"^[A-Za-z0-9_-]*[0-9]$")
+    exported = _matches(raw, r"^[0-9]+\.0$")
+    integers = pc.utf8_slice_codeunits(raw, 0, -2)
+    return FastResult(pc.or_(plain, exported), [pc.if_else(exported, integers, raw)])
+
+
 # The blocks' fast paths, by the block's per-value function.
 FAST_PATHS: dict[Callable[..., object], FastPath] = {
     _name_block: name_fast,
@@ -458,4 +468,5 @@ FAST_PATHS: dict[Callable[..., object], FastPath] = {
     _street_block: street_fast,
     _birth_block: birth_fast,
     _updated_block: updated_fast,
+    _identifier_block: identifier_fast,
 }
