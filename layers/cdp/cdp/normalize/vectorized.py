@@ -152,6 +152,11 @@ def _domains(domains: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     )
 
 
+def _prefix(values: pa.Array, characters: str) -> pa.Array:
+    """The longest prefix of each value made of the given characters (an RE2 class)."""
+    return pc.struct_field(pc.extract_regex(values, f"^(?P<prefix>{characters}*)"), "prefix")
+
+
 def email_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
     """Plain ASCII addresses of a valid domain ("Jean.Dupont+news@Gmail.com")."""
     (raw,) = inputs
@@ -168,7 +173,7 @@ def email_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
         False,
     )
     # Matching key: "+tag" dropped (unless the whole local part is a tag); Gmail ignores dots too.
-    base = pc.replace_substring_regex(local, r"\+.*$", "")
+    base = _prefix(local, "[^+]")
     untagged = pc.if_else(pc.equal(base, ""), local, base)
     gmail = pc.is_in(domain, _GMAIL)
     key = pc.if_else(
@@ -177,8 +182,10 @@ def email_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
         pc.binary_join_element_wise(untagged, domain, "@"),
     )
     # Role mailbox: the part before "+", its first segment, or it without separators is a role word.
-    first_segment = pc.replace_substring_regex(base, r"[-_.].*$", "")
-    joined = pc.replace_substring_regex(base, r"[-_.]", "")
+    first_segment = _prefix(base, "[^-_.]")
+    joined = base
+    for separator in "-_.":
+        joined = pc.replace_substring(joined, separator, "")
     is_role = pc.or_(
         pc.or_(pc.is_in(base, _ROLE_PARTS), pc.is_in(first_segment, _ROLE_PARTS)),
         pc.is_in(joined, _ROLE_PARTS),
