@@ -1,10 +1,12 @@
 """Columnar contact normalization: a batch of raw columns in, Arrow columns of the staging schema out.
 
-Customer files repeat values (first names, cities, companies, a household's address, a switchboard
-number): each block of :data:`cdp.normalize.records.CONTACT_BLOCKS` runs once per distinct combination
-of its inputs in the batch, and Arrow gathers the results back to the rows. Nothing is built per row
-in Python, so the cost follows the distinct values, not the rows; the results are exactly those of the
-row-wise :func:`cdp.normalize.records.normalize_contact`, which runs the same blocks.
+A block of :data:`cdp.normalize.records.CONTACT_BLOCKS` with a fast path
+(:data:`cdp.normalize.vectorized.FAST_PATHS`) first computes the rows whose values have a usual shape
+with Arrow kernels. The other rows, and every row of the other blocks, go through the block's per-value
+function once per distinct combination of its inputs in the batch (customer files repeat first names,
+cities, companies, a household's address), and Arrow gathers the results back to the rows. Nothing is
+built per row in Python; the results are exactly those of the row-wise
+:func:`cdp.normalize.records.normalize_contact`, which runs the per-value functions of the same blocks.
 """
 
 from __future__ import annotations

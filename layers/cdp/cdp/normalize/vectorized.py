@@ -67,6 +67,7 @@ _ISO_TIMESTAMP = rf"^{_YEAR}-{_MONTH}-{_DAY}[T ]{_TIME}:[0-5]\d(?:Z)?$"
 
 
 _NULL_TEXT = pa.scalar(None, pa.string())
+_NULL_FLAG = pa.scalar(None, pa.bool_())
 
 
 def _matches(values: pa.Array, pattern: str) -> pa.Array:
@@ -161,7 +162,7 @@ def email_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
     """Plain ASCII addresses of a valid domain ("Jean.Dupont+news@Gmail.com")."""
     (raw,) = inputs
     ascii_ = pc.fill_null(pc.string_is_ascii(raw), False)
-    lowered = pc.ascii_lower(pc.if_else(ascii_, raw, pa.scalar(None, pa.string())))
+    lowered = pc.ascii_lower(pc.if_else(ascii_, raw, _NULL_TEXT))
     parts = pc.extract_regex(lowered, _PLAIN_EMAIL)
     local, domain = pc.struct_field(parts, "local"), pc.struct_field(parts, "domain")
     domain_valid, fix, web_domain = _domains(domain)
@@ -327,19 +328,18 @@ def phone_fast(inputs: Sequence[pa.Array], context: ContactContext) -> FastResul
     handled = pc.and_(pc.or_(phone_ok, pc.is_null(phone_raw)), pc.or_(mobile_ok, pc.is_null(mobile_raw)))
     # The main phone when valid, else the mobile (see cdp.normalize.records._best_phone).
     true = pa.scalar(True)
-    absent = pa.scalar(None, pa.bool_())
-    source = pc.if_else(phone_ok, "phone", pc.if_else(mobile_ok, "mobile", pa.scalar(None, pa.string())))
+    source = pc.if_else(phone_ok, "phone", pc.if_else(mobile_ok, "mobile", _NULL_TEXT))
     return FastResult(
         handled,
         [
             pc.if_else(phone_ok, phone, mobile),
             phone_raw,
-            pc.if_else(pc.or_(phone_ok, mobile_ok), true, absent),
+            pc.if_else(pc.or_(phone_ok, mobile_ok), true, _NULL_FLAG),
             pc.if_else(phone_ok, phone_type, mobile_type),
             source,
-            pc.if_else(mobile_ok, mobile, pa.scalar(None, pa.string())),
+            pc.if_else(mobile_ok, mobile, _NULL_TEXT),
             mobile_raw,
-            pc.if_else(mobile_ok, true, absent),
+            pc.if_else(mobile_ok, true, _NULL_FLAG),
         ],
     )
 
@@ -374,7 +374,7 @@ def _name_column(civility_prefix: bool) -> Callable[[str], tuple[object, ...]]:
 
 def _valid_flags(values: pa.Array, present: pa.Array) -> pa.Array:
     """As cdp.normalize.records._valid: True when set, False when a source value gave nothing, else None."""
-    return pc.if_else(pc.is_valid(values), True, pc.if_else(present, False, pa.scalar(None, pa.bool_())))
+    return pc.if_else(pc.is_valid(values), True, pc.if_else(present, False, _NULL_FLAG))
 
 
 def name_fast(inputs: Sequence[pa.Array], _: ContactContext) -> FastResult:
