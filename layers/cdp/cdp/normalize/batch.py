@@ -1,10 +1,12 @@
 """Columnar contact normalization: a batch of raw columns in, Arrow columns of the staging schema out.
 
-Customer files repeat values (first names, cities, companies, a household's address, a switchboard
-number): each block of :data:`cdp.normalize.records.CONTACT_BLOCKS` runs once per distinct combination
-of its inputs in the batch, and Arrow gathers the results back to the rows. Nothing is built per row
-in Python, so the cost follows the distinct values, not the rows; the results are exactly those of the
-row-wise :func:`cdp.normalize.records.normalize_contact`, which runs the same blocks.
+A block of :data:`cdp.normalize.records.CONTACT_BLOCKS` with a fast path
+(:data:`cdp.normalize.vectorized.FAST_PATHS`) first computes the rows whose values have a usual shape
+with Arrow kernels. The other rows, and every row of the other blocks, go through the block's per-value
+function once per distinct combination of its inputs in the batch (customer files repeat first names,
+cities, companies, a household's address), and Arrow gathers the results back to the rows. Nothing is
+built per row in Python; the results are exactly those of the row-wise
+:func:`cdp.normalize.records.normalize_contact`, which runs the per-value functions of the same blocks.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdp.model import CONTACT_FIELDS_SCHEMA
-from cdp.normalize.records import CONTACT_BLOCKS, ContactBlock, coerce_text, contact_context
+from cdp.normalize.records import CONTACT_BLOCKS, ContactBlock, ContactContext, coerce_text, contact_context
+from cdp.normalize.vectorized import FAST_PATHS, FastPath
 
 _TYPES: dict[str, pa.DataType] = {field.name: field.type for field in CONTACT_FIELDS_SCHEMA}
 
@@ -57,19 +61,44 @@ def normalize_contact_columns(
             inputs = [
                 outputs[name[1:]] if name[0] == "=" else columns.get(name, absent) for name in block.inputs
             ]
-            rows_of_distinct, distinct = _distinct(inputs)
-            results = [block.compute(*args, context) for args in distinct]
-            gather = pa.array(rows_of_distinct)
-            copies = _verbatim_raw(block, columns, absent)
-            for name, values in zip(block.outputs, zip(*results, strict=True), strict=True):
-                copy = copies.get(name)
-                outputs[name] = (
-                    copy if copy is not None else pa.array(values, _TYPES.get(name, pa.string())).take(gather)
-                )
+            fast = FAST_PATHS.get(block.compute)
+            if fast is None:
+                computed = _per_value(block, inputs, context)
+            else:
+                computed = _fast_then_per_value(block, fast, inputs, context)
+            computed_by_name = dict(zip(block.outputs, computed, strict=True))
+            outputs.update(computed_by_name | _verbatim_raw(block, columns, absent))
     finally:
         if was_enabled:
             gc.enable()
     return [outputs[name] for name in CONTACT_FIELDS_SCHEMA.names]
+
+
+def _per_value(block: ContactBlock, inputs: Sequence[pa.Array], context: ContactContext) -> list[pa.Array]:
+    """The block's outputs from its per-value function, run once per distinct combination of inputs."""
+    rows_of_distinct, distinct = _distinct(inputs)
+    results = [block.compute(*args, context) for args in distinct]
+    gather = pa.array(rows_of_distinct)
+    return [
+        pa.array(values, _TYPES.get(name, pa.string())).take(gather)
+        for name, values in zip(block.outputs, zip(*results, strict=True), strict=True)
+    ]
+
+
+def _fast_then_per_value(
+    block: ContactBlock, fast: FastPath, inputs: Sequence[pa.Array], context: ContactContext
+) -> list[pa.Array]:
+    """The block's outputs from its vectorized fast path, and its per-value function for the rows the
+    fast path does not handle (garbage, rare spellings)."""
+    handled, computed = fast(inputs, context)
+    rest = pc.invert(handled)
+    if not pc.any(rest).as_py():
+        return computed
+    leftover = _per_value(block, [array.filter(rest) for array in inputs], context)
+    return [
+        pc.replace_with_mask(pc.cast(whole, part.type), rest, part)
+        for whole, part in zip(computed, leftover, strict=True)
+    ]
 
 
 def _verbatim_raw(

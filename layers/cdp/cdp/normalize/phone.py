@@ -58,6 +58,11 @@ class _RegionRules:
     country_code: str
     national_prefix: str | None  # trunk prefix stripped from national numbers ("0" in France), if any
     idd: re.Pattern[str] | None  # international access prefix ("00" in Europe, "011" in North America)
+    # The same rules as data, for the Arrow-vectorized path (cdp.normalize.vectorized): the general
+    # description, then the type descriptions in decision order with their type names, then the mobile one.
+    general_desc: _Desc
+    type_descs: tuple[tuple[str, _Desc], ...]
+    mobile_desc: _Desc | None
     general: re.Pattern[str]  # any valid national number of the region
     # One regex for validity and type: the general pattern as a look-ahead, then the type patterns as
     # alternatives in phonenumbers' decision order, each ending with an empty marker group "t<i>".
@@ -113,6 +118,7 @@ def _rules(region: str) -> _RegionRules | None:
         ordered.append((_MOBILE, meta.mobile))
     alternatives: list[str] = []
     kinds: dict[str, str] = {}
+    type_descs: list[tuple[str, _Desc]] = []
     for kind, number_desc in ordered:
         desc = _desc(number_desc)
         if desc is None:
@@ -120,6 +126,7 @@ def _rules(region: str) -> _RegionRules | None:
         marker = f"t{len(kinds)}"
         # FIXED_LINE_OR_MOBILE when fixed and mobile patterns are the same: we cannot tell, so "other".
         kinds[marker] = _OTHER if kind == _FIXED and same else kind
+        type_descs.append((kinds[marker], desc))
         alternatives.append(f"{_with_lengths(desc)}(?P<{marker}>)")
     if not alternatives:
         return None
@@ -133,6 +140,9 @@ def _rules(region: str) -> _RegionRules | None:
         typed=re.compile(rf"(?={_with_lengths(general)}\Z)(?:{'|'.join(alternatives)})"),
         kinds=kinds,
         mobile=re.compile(_with_lengths(mobile)) if mobile is not None and not same else None,
+        general_desc=general,
+        type_descs=tuple(type_descs),
+        mobile_desc=mobile if not same else None,
     )
 
 
