@@ -137,6 +137,23 @@ _VALIDITY = {
 }
 
 
+# The staged column each derived key is computed from (when the staged table has no column of its name).
+_DERIVED_FROM = {
+    "last_name_sound": "last_name_key",
+    "first_name_initial": "first_name_key",
+    "last_name_initial": "last_name_key",
+    "street_key": "street",
+    "company_prefix": "company_key",
+}
+
+
+def source_columns(names: set[str]) -> set[str]:
+    """The staged columns `record_fields` may read for these fields: a resolution needs no other, so a
+    large stored table can be read with only these."""
+    columns = set(names) | {_DERIVED_FROM[name] for name in names if name in _DERIVED_FROM}
+    return columns | {_VALIDITY[name] for name in names if name in _VALIDITY}
+
+
 def record_fields(table: pa.Table, names: set[str]) -> dict[str, Field]:
     """The fields the settings name, factorized, with blocking keys derived from staged columns.
 
@@ -154,17 +171,17 @@ def record_fields(table: pa.Table, names: set[str]) -> dict[str, Field]:
             )
         return fields[name]
 
-    derivations: Mapping[str, Callable[[], Field]] = {
-        "last_name_sound": lambda: derive(staged("last_name_key"), _metaphone),
-        "first_name_initial": lambda: derive(staged("first_name_key"), lambda v: v[:1]),
-        "last_name_initial": lambda: derive(staged("last_name_key"), lambda v: v[:1]),
-        "street_key": lambda: derive(staged("street"), _street_key),
-        "company_prefix": lambda: derive(staged("company_key"), _company_prefix),
+    derivations: Mapping[str, Callable[[str], str | None]] = {
+        "last_name_sound": _metaphone,
+        "first_name_initial": lambda v: v[:1],
+        "last_name_initial": lambda v: v[:1],
+        "street_key": _street_key,
+        "company_prefix": _company_prefix,
     }
     result: dict[str, Field] = {}
     for name in sorted(names):
         derived = name not in table.column_names and name in derivations
-        field = derivations[name]() if derived else staged(name)
+        field = derive(staged(_DERIVED_FROM[name]), derivations[name]) if derived else staged(name)
         flag = _flag(table, _VALIDITY[name]) if name in _VALIDITY else None
         result[name] = keep_where(field, flag) if flag is not None else field
     return result

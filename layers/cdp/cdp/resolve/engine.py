@@ -28,7 +28,7 @@ from cdp.resolve.blocking import (
     pairs_within_groups,
 )
 from cdp.resolve.cluster import ClusterReport, CompatibleField, cluster
-from cdp.resolve.columns import Field, agree, combine, distinct_sorted, record_fields
+from cdp.resolve.columns import Field, agree, combine, distinct_sorted, record_fields, source_columns
 from cdp.resolve.compare import comparison_levels, levels_of_value_pairs, probability, swapped_pairs
 from cdp.resolve.ledger import LedgerEvent, PreviousIds, assign_ids, record_key
 from cdp.resolve.overrides import Override, OverrideKind, constraint_pairs, effective, override_events
@@ -163,6 +163,11 @@ def _field_names(settings: ResolutionSettings) -> set[str]:
     names |= {name for rule in settings.deterministic_rules for name in rule.fields}
     names |= set(settings.conflict_fields) | set(settings.compatible_fields)
     return names
+
+
+def input_columns(settings: ResolutionSettings) -> set[str]:
+    """The staged columns a resolution with these settings reads (the others need not be loaded)."""
+    return source_columns(_field_names(settings))
 
 
 def _with_deterministic_pairs(

@@ -12,11 +12,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from cdp.resolve import CONTACT_SETTINGS
-from cdp.resolve.engine import explain_pair
+from cdp.resolve.engine import explain_pair, input_columns
 from cdp.resolve.training import Model
+from cdp.services.resolve_folder import InputError, ResolveFolder
 
 
 class ExplainError(ValueError):
@@ -40,11 +40,15 @@ def _find(records: pa.Table, reference: str) -> int:
 def explain_records(out_dir: Path, first: str, second: str) -> dict[str, Any]:
     """The explanation of a pair, with both records' customer ids and their compared values."""
     try:
-        records = pq.read_table(out_dir / "records.parquet")
-        saved = json.loads((out_dir / "model.json").read_text(encoding="utf-8"))
-        xref = pq.read_table(out_dir / "xref.parquet", columns=["customer_id"])
-    except (OSError, ValueError) as error:
-        raise ExplainError(f"{out_dir}: not a `cdp resolve` output ({error})") from error
+        folder = ResolveFolder.open(out_dir)
+        if folder is None:
+            raise ExplainError(f"{out_dir}: not a `cdp resolve` output")
+        # Only the columns the engine compares: what the waterfall shows.
+        records = folder.records(sorted(input_columns(CONTACT_SETTINGS))).drop_columns(["row"])
+        saved = folder.model()
+        xref = folder.xref()
+    except InputError as error:
+        raise ExplainError(str(error)) from error
     left, right = _find(records, first), _find(records, second)
     if left == right:
         raise ExplainError("the two references name the same record")
