@@ -88,6 +88,11 @@ def keep_where(field: Field, mask: np.ndarray) -> Field:
     return Field(np.where(mask, field.codes, -1), field.values)
 
 
+def _compact(key: np.ndarray) -> np.ndarray:
+    """Codes 0..n-1 for the n distinct values (hashed by Arrow: a sort of millions of keys is slower)."""
+    return pc.dictionary_encode(pa.array(key)).indices.to_numpy().astype(np.int64)
+
+
 def combine(fields: list[Field]) -> np.ndarray:
     """One compact code per distinct combination of values; -1 when any field is missing."""
     size = len(fields[0].codes)
@@ -95,11 +100,30 @@ def combine(fields: list[Field]) -> np.ndarray:
     missing = np.zeros(size, dtype=bool)
     for field in fields:
         missing |= field.codes < 0
+        if (int(key.max(initial=0)) + 1) * (len(field.values) + 1) >= 2**62:
+            key = _compact(key)  # so the product of cardinalities never overflows int64
         key = key * (len(field.values) + 1) + field.codes + 1
-        # Re-compact after each field so the product of cardinalities never overflows int64.
-        _, key = np.unique(key, return_inverse=True)
-        key = key.astype(np.int64)
-    return np.where(missing, -1, key)
+    return np.where(missing, -1, _compact(key)) if size else key
+
+
+def combine_around(fields: list[Field], around: np.ndarray | None) -> np.ndarray:
+    """`combine` where a record may share its key with a record of `around` (a mask; None: all records),
+    -1 elsewhere: the keys of the blocks those records are in, whole (their sizes are exact), for the
+    cost of the records that hold each of their values rather than of every record."""
+    if around is None:
+        return combine(fields)
+    size = len(fields[0].codes)
+    candidate = np.ones(size, dtype=bool)
+    for field in fields:
+        held = np.zeros(len(field.values) + 1, dtype=bool)  # per code + 1: slot 0 is "missing"
+        held[field.codes[around] + 1] = True
+        held[0] = False
+        candidate &= held[field.codes + 1]
+    rows = np.flatnonzero(candidate)
+    keys = np.full(size, -1, dtype=np.int64)
+    if len(rows):
+        keys[rows] = combine([Field(field.codes[rows], field.values) for field in fields])
+    return keys
 
 
 def _metaphone(value: str) -> str | None:

@@ -115,7 +115,11 @@ class _Fresh:
 def _fresh(folder: ResolveFolder, stored_keys: pa.ChunkedArray, staged: pa.Table) -> _Fresh:
     # A key sent twice: its last row.
     latest = {key: row for row, key in enumerate(_key_column(staged).to_pylist())}
-    stored_rows = pc.index_in(pa.array(list(latest), pa.string()), value_set=stored_keys).to_pylist()
+    # The stored keys are looked up in the batch's (a hash of the batch, not of the history).
+    position = pc.index_in(stored_keys, value_set=pa.array(list(latest), pa.string()))
+    found = pc.indices_nonzero(pc.is_valid(position))
+    stored_at = dict(zip(position.take(found).to_pylist(), found.to_pylist(), strict=True))
+    stored_rows = [stored_at.get(k) for k in range(len(latest))]
     known = [
         (stored, latest[key]) for key, stored in zip(latest, stored_rows, strict=True) if stored is not None
     ]
@@ -240,7 +244,16 @@ def _resolve_added(
         added = _fresh(folder, _key_column(xref), staged)
     records = added.merged_into(stored)
     fresh = added.mask(records.num_rows)
-    history = folder.ledger()
+    # Of the ledger, only what ids were created when, and the events an override caused.
+    births = id_births(
+        folder.ledger(["entity", "event", "customer_id", "at"], pc.field("event") == "created"),
+        CONTACT_SETTINGS.entity,
+    )
+    recorded = recorded_overrides(
+        folder.ledger(["evidence"], pc.match_substring(pc.field("evidence"), '"override"'))[
+            "evidence"
+        ].to_pylist()
+    )
     stored_links = folder.links(["left_row", "right_row", "accepted"])
     stored_accepted = (
         pc.fill_null(stored_links["accepted"], False).to_numpy(zero_copy_only=False).astype(bool)
@@ -254,17 +267,19 @@ def _resolve_added(
         fresh,
         (stored_links["left_row"].to_numpy(), stored_links["right_row"].to_numpy(), stored_accepted),
         previous_row_ids,
-        PreviousIds(created=id_births(history, CONTACT_SETTINGS.entity)),
+        PreviousIds(created=births),
         CONTACT_SETTINGS,
         Model.from_dict(saved["model"], CONTACT_SETTINGS),
         overrides,
-        _recorded(history),
+        recorded,
     )
     resolution = incremental.resolution
     links = _links(records, resolution, run_id)
     new_accepted = int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0)
     # A model saved before term frequencies were kept with it keeps those of this run from now on.
-    model = resolution.model.to_dict(CONTACT_SETTINGS)
+    model = None
+    if "term_frequencies" not in saved["model"]:
+        model = {**saved, "model": {**resolution.model.to_dict(CONTACT_SETTINGS), **saved["model"]}}
     run = RunFiles(
         run_id=run_id,
         xref=_xref(records, resolution.ids),
@@ -279,7 +294,7 @@ def _resolve_added(
             len(added.rows),
             int((stored_accepted & ~incremental.stale).sum()) + new_accepted,
         ),
-        model=None if set(model) <= set(saved["model"]) else {**saved, "model": {**model, **saved["model"]}},
+        model=model,
     )
     return BatchResolution(run, full=False)
 
@@ -311,6 +326,8 @@ def resolve_stream(
     """
     moment = now or datetime.now(UTC)
     run_id = f"batch-{moment:%Y%m%dT%H%M%S%f}"
+    if out is not None:
+        ResolveFolder.upgrade(out)
     folder = ResolveFolder.open(out) if out is not None else None
     overrides = load_overrides(out) if out is not None else []
     staged: pa.Table | None = None
@@ -337,6 +354,7 @@ def add_override(
     Raises:
         InputError: no output in the folder, an unknown record, or an invalid override.
     """
+    ResolveFolder.upgrade(out)
     folder = ResolveFolder.open(out)
     if folder is None:
         raise InputError(f"{out}: no `cdp resolve` output here; resolve a file into it first")

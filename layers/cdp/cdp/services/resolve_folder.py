@@ -39,6 +39,7 @@ MANIFEST = "manifest.json"
 XREF = "xref.parquet"
 MODEL = "model.json"
 SUMMARY = "summary.json"
+_OLD_RECORDS = "records.parquet"  # the layout before this one: one file, rewritten every run
 PAIRS_SCHEMA = pa.schema([("left_row", pa.int64()), ("right_row", pa.int64())])
 
 
@@ -83,10 +84,10 @@ class ResolveFolder:
         """
         manifest = path / MANIFEST
         if not manifest.is_file():
-            if (path / "records.parquet").exists():
+            if (path / _OLD_RECORDS).exists():
                 raise InputError(
                     f"{path}: written by an older `cdp resolve` (one records.parquet, rewritten every "
-                    "run); resolve the input again into a new folder"
+                    "run); the next `cdp resolve`, `cdp link` or `cdp unlink` into it converts it"
                 )
             return None
         try:
@@ -96,6 +97,45 @@ class ResolveFolder:
         if saved.get("layout") != LAYOUT or not saved.get("runs"):
             raise InputError(f"{manifest}: not a layout {LAYOUT} `cdp resolve` output; use another folder")
         return cls(path, list(saved["runs"]))
+
+    @classmethod
+    def upgrade(cls, path: Path) -> None:
+        """Convert an older output (records.parquet, links.parquet and ledger.parquet, each rewritten
+        every run) into one run of this layout, in place; a folder without one is left as it is."""
+        if (path / MANIFEST).is_file() or not (path / _OLD_RECORDS).is_file():
+            return
+        try:
+            records = pq.read_table(path / _OLD_RECORDS)
+            links = pq.read_table(path / "links.parquet")
+            ledger_path = path / "ledger.parquet"
+            ledger = (
+                pq.read_table(ledger_path) if ledger_path.is_file() else IDENTITY_LEDGER_SCHEMA.empty_table()
+            )
+            xref = pq.read_table(path / XREF)
+            summary = json.loads((path / SUMMARY).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputError(
+                f"{path}: an incomplete `cdp resolve` output ({error}); use another folder"
+            ) from error
+        keys = _keys(xref, "")
+        rows = [pc.index_in(_keys(links, f"{end}_"), value_set=keys) for end in ("left", "right")]
+        if records.num_rows != xref.num_rows or any(r.null_count for r in rows):
+            raise InputError(f"{path}: links or records that the xref does not hold; use another folder")
+        run = RunFiles(
+            run_id=str(summary.get("run_id", "layout-1")),
+            xref=xref,
+            records=records.append_column("row", pa.array(np.arange(records.num_rows))),
+            links=links.append_column("left_row", rows[0].cast(pa.int64())).append_column(
+                "right_row", rows[1].cast(pa.int64())
+            ),
+            stale=PAIRS_SCHEMA.empty_table(),
+            ledger=ledger,
+            summary=summary,
+            model=None,
+        )
+        cls(path).commit(run, full=True)
+        for name in (_OLD_RECORDS, "links.parquet", "ledger.parquet"):
+            (path / name).unlink(missing_ok=True)
 
     def _read(
         self,
@@ -165,9 +205,12 @@ class ResolveFolder:
         table = pa.concat_tables(current[::-1], promote_options="permissive")
         return table if columns is None else table.select(list(columns))
 
-    def ledger(self) -> pa.Table:
-        """Every run's ledger events, in run order."""
-        return pa.concat_tables([self._read("ledger", run).cast(IDENTITY_LEDGER_SCHEMA) for run in self.runs])
+    def ledger(self, columns: Sequence[str] | None = None, where: pc.Expression | None = None) -> pa.Table:
+        """Every run's ledger events (those `where` holds), in run order."""
+        schema = IDENTITY_LEDGER_SCHEMA
+        if columns is not None:
+            schema = pa.schema([schema.field(name) for name in columns])
+        return pa.concat_tables([self._read("ledger", run, columns, where).cast(schema) for run in self.runs])
 
     def commit(self, run: RunFiles, full: bool) -> None:
         """Write a run's files, then the manifest that makes them part of the folder. A full run's files
@@ -194,3 +237,7 @@ class ResolveFolder:
 def _pair_codes(pairs: pa.Table, size: int) -> np.ndarray:
     """One integer per (left_row, right_row) pair."""
     return pairs["left_row"].to_numpy() * size + pairs["right_row"].to_numpy()
+
+
+def _keys(table: pa.Table, prefix: str) -> pa.ChunkedArray:
+    return pc.binary_join_element_wise(table[f"{prefix}source"], table[f"{prefix}source_id"], ":")
