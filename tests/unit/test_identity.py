@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 import pytest
 from cdp.resolve import CONTACT_SETTINGS, resolve_records
 from cdp.resolve.cluster import cluster
