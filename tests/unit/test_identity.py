@@ -244,6 +244,33 @@ def test_incremental_equals_a_full_run_on_the_union_with_the_same_model(tmp_path
     assert _id_of(again) == after
 
 
+def test_runs_that_change_records_keep_the_clusters_and_links_of_a_full_run_on_the_union(
+    tmp_path: Path,
+) -> None:
+    # Given a base resolved in full
+    rows = _people(500, seed=11)
+    base_result = _resolve(rows[:700], tmp_path)
+    model = Model.from_dict(base_result.model["model"], CONTACT_SETTINGS)
+    # When two later runs each bring new records and change earlier ones (another postcode, no e-mail)
+    for hour, (start, stop) in enumerate([(700, 780), (780, len(rows))], start=1):
+        changed = [(*row[:4], "", row[5], "13001") for row in rows[start - 60 : start - 30]]
+        result = _resolve(rows[start:stop] + changed, tmp_path, hour=hour)
+        assert result.summary["fresh_records"] == stop - start + len(changed)
+        # Then the clusters are a full run's on the union with the base's model
+        folder = ResolveFolder.open(tmp_path)
+        assert folder is not None
+        full = resolve_records(folder.records().drop_columns(["row"]), CONTACT_SETTINGS, model=model)
+        assert _partition(result.xref["customer_id"].to_pylist()) == _partition(full.ids)
+        # And the folder's current accepted links are the full run's, each once
+        links = folder.links(["left_row", "right_row", "accepted"]).to_pylist()
+        accepted = [(link["left_row"], link["right_row"]) for link in links if link["accepted"]]
+        expected = np.flatnonzero(full.pairs.accepted)
+        assert len(accepted) == len(set(accepted))
+        assert set(accepted) == set(
+            zip(full.pairs.left[expected].tolist(), full.pairs.right[expected].tolist(), strict=True)
+        )
+
+
 def test_a_first_run_names_clusters_as_the_general_rule_does() -> None:
     # Given records in clusters, some sharing a label, from several sources
     rng = np.random.default_rng(3)
