@@ -66,11 +66,14 @@ def factorize(array: pa.Array | pa.ChunkedArray) -> Field:
         array = array.combine_chunks()
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = pc.cast(array, pa.string())
-    array = pc.utf8_trim_whitespace(array)
-    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-    encoded = pc.dictionary_encode(array)
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return Field(codes, encoded.dictionary.to_pylist())
+    # Encoded first, then trimmed: the string functions run once per distinct value, not per row. The
+    # trimmed values keep the order of their first row, as if the column had been trimmed first.
+    raw = pc.dictionary_encode(array)
+    trimmed = pc.utf8_trim_whitespace(raw.dictionary)
+    encoded = pc.dictionary_encode(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed))
+    to_code = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = pc.fill_null(raw.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return Field(np.r_[to_code, -1][codes], encoded.dictionary.to_pylist())
 
 
 def derive(field: Field, function: Callable[[str], str | None]) -> Field:

@@ -21,7 +21,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -269,6 +269,9 @@ def previous_ids(xref: pa.Table, id_column: str, ledger: pa.Table, entity: str) 
     return PreviousIds(ids, id_births(ledger, entity))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class IdBirths(Mapping[str, str]):
     """When each id was created (ISO text: fixed-width UTC text compares as the times do). Every id is
     known at once (to never issue one again), but a time is formatted only when looked up: a run looks
@@ -276,13 +279,14 @@ class IdBirths(Mapping[str, str]):
 
     def __init__(self, ids: pa.Array | pa.ChunkedArray, at: pa.Array | pa.ChunkedArray) -> None:
         self._ids: list[str] = ids.to_pylist()
-        self._at = at
+        self._microseconds = pc.cast(pc.cast(at, pa.timestamp("us", tz="UTC")), pa.int64()).to_numpy()
         self._row: dict[str, int] | None = None
 
     def __getitem__(self, key: str) -> str:
         if self._row is None:
             self._row = {name: row for row, name in enumerate(self._ids)}
-        return self._at[self._row[key]].as_py().strftime("%Y-%m-%dT%H:%M:%S")
+        at = _EPOCH + timedelta(microseconds=int(self._microseconds[self._row[key]]))
+        return at.strftime("%Y-%m-%dT%H:%M:%S")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
