@@ -165,7 +165,7 @@ class Resolution:
 
 
 def _field_names(settings: ResolutionSettings) -> set[str]:
-    names = {"source", "source_id"}
+    names = {"source"}  # not source_id: every record has its own, no rule compares it
     names |= {name for rule in settings.blocking_rules for name in rule.fields + rule.refine}
     names |= {c.field for c in settings.comparisons}
     names |= {name for rule in settings.deterministic_rules for name in rule.fields}
@@ -175,7 +175,7 @@ def _field_names(settings: ResolutionSettings) -> set[str]:
 
 def input_columns(settings: ResolutionSettings) -> set[str]:
     """The staged columns a resolution with these settings reads (the others need not be loaded)."""
-    return source_columns(_field_names(settings))
+    return source_columns(_field_names(settings)) | {"source_id"}
 
 
 def _with_deterministic_pairs(
