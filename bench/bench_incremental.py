@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -73,8 +74,11 @@ def _full_fixed(out: Path) -> int:
     """The engine over every record of DIR with DIR's model; writes DIR/full_fixed.parquet (ids)."""
     from cdp.resolve import CONTACT_SETTINGS, resolve_records
     from cdp.resolve.training import Model
+    from cdp.services.resolve_folder import ResolveFolder
 
-    records = pq.read_table(out / "records.parquet")
+    folder = ResolveFolder.open(out)
+    assert folder is not None, f"{out}: no `cdp resolve` output"
+    records = folder.records().drop_columns(["row"])
     saved = json.loads((out / "model.json").read_text(encoding="utf-8"))
     resolution = resolve_records(
         records, CONTACT_SETTINGS, model=Model.from_dict(saved["model"], CONTACT_SETTINGS)
@@ -125,9 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(args.workdir) / str(args.base)
     out = work / "out"
-    if out.exists():
-        for path in out.iterdir():
-            path.unlink()
+    shutil.rmtree(out, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
     table = generate(args.base + NEW_RECORDS, args.seed)
     table = table.take(pa.array(np.random.default_rng(args.seed).permutation(table.num_rows)))

@@ -304,7 +304,12 @@ def run_ours(dataset: Dataset, cdp: str, workdir: Path, timeout: float) -> dict[
     where = pd.Index(_row_keys(xref["source"], xref["source_id"])).get_indexer(rows)
     # A record missing from the xref is a customer of its own (None label).
     predicted = np.where(where >= 0, xref["customer_id"].to_numpy(dtype=object)[where], None)
-    links = pq.read_table(out / "links.parquet").to_pandas()
+    from cdp.services.resolve_folder import ResolveFolder
+
+    folder = ResolveFolder.open(out)
+    assert folder is not None, f"{out}: no `cdp resolve` output"
+    links = folder.links(["left_source", "left_source_id", "right_source", "right_source_id", "accepted"])
+    links = links.to_pandas()
     links = links[links["accepted"].fillna(False).astype(bool)]
     left = rows.get_indexer(_row_keys(links["left_source"], links["left_source_id"]))
     right = rows.get_indexer(_row_keys(links["right_source"], links["right_source_id"]))

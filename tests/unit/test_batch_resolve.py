@@ -14,6 +14,7 @@ from cdp.ingest import open_table
 from cdp.model import Entity, staging_schema
 from cdp.normalize import normalize_contact
 from cdp.services.batch_normalize import InputError, stage_contacts
+from cdp.services.resolve_folder import ResolveFolder
 
 ROWS = [
     {
@@ -62,7 +63,7 @@ def test_resolve_writes_an_xref_row_for_every_input_row(
     ids = {(r["source"], r["source_id"]): r["customer_id"] for r in xref}
     assert len(xref) == 3
     assert ids[("crm", "1")] == ids[("web", "a")] != ids[("crm", "2")]
-    links = pq.read_table(tmp_path / "out" / "links.parquet").to_pylist()
+    links = ResolveFolder.open(tmp_path / "out").links().to_pylist()
     accepted = [link for link in links if link["accepted"]]
     assert len(accepted) == 1 and json.loads(accepted[0]["explanation"])["fields"]
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())

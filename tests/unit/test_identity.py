@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 import pytest
 from cdp.resolve import CONTACT_SETTINGS, resolve_records
 from cdp.resolve.cluster import cluster
@@ -18,6 +17,7 @@ from cdp.resolve.ledger import LedgerEventType, PreviousIds, assign_ids, new_id
 from cdp.resolve.overrides import OverrideError, make_override, parse_overrides
 from cdp.resolve.training import Model
 from cdp.services.batch_resolve import InputError, add_override, resolve_stream
+from cdp.services.resolve_folder import ResolveFolder
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -148,7 +148,7 @@ def test_a_force_separation_survives_reruns_that_would_merge_and_the_ledger_reco
     undone = _id_of(_resolve(None, tmp_path, hour=2))
     # Then they are apart, the larger part (ties: the smallest record) keeps the id, and the ledger says so
     assert undone["crm:1"] == first["crm:1"] != undone["web:a"]
-    ledger = pq.read_table(tmp_path / "ledger.parquet").to_pylist()
+    ledger = ResolveFolder.open(tmp_path).ledger().to_pylist()
     last = [(r["event"], r["customer_id"], r["other_id"]) for r in ledger if r["at"].hour == 2]
     assert ("split", first["crm:1"], undone["web:a"]) in last
     assert ("unlinked", first["crm:1"], undone["web:a"]) in last
@@ -224,14 +224,15 @@ def test_incremental_equals_a_full_run_on_the_union_with_the_same_model(tmp_path
     assert incremental.summary["fresh_records"] == len(new)
     # Then the clusters are a full run's on the union with the base's model
     model = Model.from_dict(base_result.model["model"], CONTACT_SETTINGS)
-    full = resolve_records(incremental.records, CONTACT_SETTINGS, model=model)
+    union = ResolveFolder.open(tmp_path).records().drop_columns(["row"])
+    full = resolve_records(union, CONTACT_SETTINGS, model=model)
     assert _partition(incremental.xref["customer_id"].to_pylist()) == _partition(full.ids)
     # And base records kept their ids unless the ledger says their cluster merged or split
     before, after = _id_of(base_result), _id_of(incremental)
     changed = {k for k in before if before[k] != after[k]}
     touched = {
         key
-        for row in pq.read_table(tmp_path / "ledger.parquet").to_pylist()
+        for row in ResolveFolder.open(tmp_path).ledger().to_pylist()
         if row["at"].hour == 1 and row["event"] in ("merged", "split")
         for key in row["record_keys"]
     }
@@ -241,6 +242,33 @@ def test_incremental_equals_a_full_run_on_the_union_with_the_same_model(tmp_path
     # Then nothing is fresh, ids are identical and no event is recorded
     assert again.summary["fresh_records"] == 0 and again.summary["ledger_events"] == {}
     assert _id_of(again) == after
+
+
+def test_runs_that_change_records_keep_the_clusters_and_links_of_a_full_run_on_the_union(
+    tmp_path: Path,
+) -> None:
+    # Given a base resolved in full
+    rows = _people(500, seed=11)
+    base_result = _resolve(rows[:700], tmp_path)
+    model = Model.from_dict(base_result.model["model"], CONTACT_SETTINGS)
+    # When two later runs each bring new records and change earlier ones (another postcode, no e-mail)
+    for hour, (start, stop) in enumerate([(700, 780), (780, len(rows))], start=1):
+        changed = [(*row[:4], "", row[5], "13001") for row in rows[start - 60 : start - 30]]
+        result = _resolve(rows[start:stop] + changed, tmp_path, hour=hour)
+        assert result.summary["fresh_records"] == stop - start + len(changed)
+        # Then the clusters are a full run's on the union with the base's model
+        folder = ResolveFolder.open(tmp_path)
+        assert folder is not None
+        full = resolve_records(folder.records().drop_columns(["row"]), CONTACT_SETTINGS, model=model)
+        assert _partition(result.xref["customer_id"].to_pylist()) == _partition(full.ids)
+        # And the folder's current accepted links are the full run's, each once
+        links = folder.links(["left_row", "right_row", "accepted"]).to_pylist()
+        accepted = [(link["left_row"], link["right_row"]) for link in links if link["accepted"]]
+        expected = np.flatnonzero(full.pairs.accepted)
+        assert len(accepted) == len(set(accepted))
+        assert set(accepted) == set(
+            zip(full.pairs.left[expected].tolist(), full.pairs.right[expected].tolist(), strict=True)
+        )
 
 
 def test_a_first_run_names_clusters_as_the_general_rule_does() -> None:

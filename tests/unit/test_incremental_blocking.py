@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 from cdp.resolve import CONTACT_SETTINGS
-from cdp.resolve.blocking import candidate_pairs, found_by_rules, pairs_within_groups
-from cdp.resolve.columns import Field
+from cdp.resolve.blocking import (
+    block_sizes,
+    candidate_pairs,
+    found_by_rules,
+    pairs_within_groups,
+    pushed_over_cap,
+)
+from cdp.resolve.columns import Field, combine, combine_around
 from cdp.resolve.settings import BlockingRule
 from cdp.resolve.training import Model, prior_model, term_frequencies
 
@@ -68,3 +74,47 @@ def test_a_saved_model_weighs_values_by_the_frequencies_it_was_first_applied_wit
     assert saved.term_frequencies[c][values.index("martin")] == 0.25
     assert saved.term_frequencies[c][values.index("newcomer")] == 0.0
     assert set(model.to_dict(settings)["term_frequencies"]["last_name_key"]) == {"martin"}
+
+
+def test_keys_around_some_records_are_the_full_keys_of_every_record_that_can_share_them() -> None:
+    # Given two fields over 3,000 records and a few records to key around
+    rng = np.random.default_rng(5)
+    first = _field([None if v < 0 else f"f{v}" for v in rng.integers(-1, 30, 3000).tolist()])
+    second = _field([None if v < 0 else f"p{v}" for v in rng.integers(-1, 40, 3000).tolist()])
+    around = np.zeros(3000, dtype=bool)
+    around[rng.choice(3000, 25, replace=False)] = True
+    # When the keys are combined around them only
+    keys, full = combine_around([first, second], around), combine([first, second])
+    # Then a record has a key exactly when it shares one with them, grouped as the full keys group
+    shares = np.isin(full, full[around & (full >= 0)])
+    assert ((keys >= 0) >= shares).all()
+    kept = keys >= 0
+    assert len({(a, b) for a, b in zip(keys[kept], full[kept], strict=True)}) == len(set(keys[kept].tolist()))
+    # And the blocks around them have their full size
+    assert (block_sizes(keys)[around] == block_sizes(full)[around]).all()
+
+
+def test_the_blocks_pushed_over_the_cap_are_those_within_it_without_the_touching_records() -> None:
+    # Given blocks 0 (two records), 1 (three records) and 2 (five records), a cap of three, and touching
+    # records: one new in block 0, one new in block 1, one in block 2 (over the cap already)
+    keys = np.array([0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, -1])
+    touching = np.zeros(len(keys), dtype=bool)
+    touching[[2, 6, 11]] = True
+    # When the blocks they push over the cap are found
+    pushed = pushed_over_cap(keys, 3, touching)
+    # Then only block 1 is: block 0 stays within the cap and block 2 was over it before
+    assert np.flatnonzero(pushed).tolist() == [3, 4, 5, 6]
+
+
+def test_blocking_around_fresh_records_reports_the_blocks_they_pushed_over_a_cap() -> None:
+    # Given a "martin" block at the cap, and a fifth martin with another postcode
+    rule = BlockingRule(("name",), refine=("postcode",))
+    fields = {"name": _field(["martin"] * 5), "postcode": _field(["1", "1", "2", "3", "4"])}
+    fresh = np.array([False, False, False, False, True])
+    # When the fresh record is blocked
+    left, right, report = candidate_pairs(fields, [rule], 4, touching=fresh)
+    # Then it finds no pair (its postcode is its own) and the block it pushed over the cap is reported
+    assert len(left) == 0
+    assert report.pushed_over_cap is not None and report.pushed_over_cap.all()
+    # And of the earlier pairs, only the one the postcode still blocks is found
+    assert found_by_rules(fields, [rule], 4, np.array([0, 0]), np.array([1, 2])).tolist() == [True, False]

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from cdp.cli import main
 from cdp.resolve import CONTACT_SETTINGS
+from cdp.services.resolve_folder import ResolveFolder
 
 HEADER = "source,source_id,first_name,last_name,street,postcode,city,birth_date\n"
 # One person twice, the first name replaced (what FEBRL-like generators do); the contact defaults read
@@ -76,7 +77,9 @@ def test_a_field_no_record_holds_is_noted_and_weighs_nothing(
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["fields_without_values"] == ["customer_number", "email_key", "phone"]
     # And those comparisons are `missing` (weight 0) in the explanations
-    links = pq.read_table(tmp_path / "out" / "links.parquet").to_pylist()
+    folder = ResolveFolder.open(tmp_path / "out")
+    assert folder is not None
+    links = folder.links().to_pylist()
     email = next(f for f in json.loads(links[0]["explanation"])["fields"] if f["field"] == "email_key")
     assert email == {"field": "email_key", "level": "missing", "weight": 0}
 

@@ -466,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluate = commands.add_parser(
         "evaluate", help="score the output of `cdp resolve` against a ground-truth column of its input"
     )
-    evaluate.add_argument("dir", help="the --out folder of `cdp resolve` (xref.parquet, links.parquet)")
+    evaluate.add_argument("dir", help="the --out folder of `cdp resolve` (its xref and links)")
     evaluate.add_argument("--truth", required=True, help="the resolved CSV/Parquet file")
     evaluate.add_argument("--column", required=True, help="the column of the true entity id")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cdp.resolve.columns import Field, combine, distinct_sorted
+from cdp.resolve.columns import Field, combine_around, distinct_sorted
 from cdp.resolve.settings import BlockingRule
 
 
@@ -25,6 +25,8 @@ class BlockingReport:
     pairs_per_rule: dict[str, int] = field(default_factory=dict)
     refined_blocks: dict[str, int] = field(default_factory=dict)
     oversized_blocks: dict[str, int] = field(default_factory=dict)
+    # With touching records: per record, whether it is in a block they pushed over its cap (at any level).
+    pushed_over_cap: np.ndarray | None = None
 
 
 def pairs_within_groups(
@@ -97,13 +99,15 @@ def _rule_pairs(
     size = len(next(iter(fields.values())).codes)
     if rule.max_block_size is not None:
         max_block_size = min(max_block_size, rule.max_block_size)
-    keys = blocks_touching(combine([fields[name] for name in rule.fields]), touching)
+    keys = blocks_touching(combine_around([fields[name] for name in rule.fields], touching), touching)
     encoded: list[np.ndarray] = []
     refinements = list(rule.refine)
     used = list(rule.fields)
     while True:
         left, right, oversized = pairs_within_groups(keys, max_block_size, touching)
         encoded.append(left * size + right)
+        if touching is not None and report.pushed_over_cap is not None:
+            report.pushed_over_cap |= pushed_over_cap(keys, max_block_size, touching)
         if not len(oversized):
             break
         if not refinements:
@@ -113,7 +117,9 @@ def _rule_pairs(
             distinct_sorted(keys[oversized])
         )
         used.append(refinements.pop(0))
-        finer = combine([fields[name] for name in used])
+        in_oversized = np.zeros(size, dtype=bool)
+        in_oversized[oversized] = True
+        finer = combine_around([fields[name] for name in used], in_oversized)
         keys = np.full(size, -1, dtype=np.int64)
         keys[oversized] = finer[oversized]
         keys = blocks_touching(keys, touching)
@@ -140,7 +146,7 @@ def candidate_pairs(
         Sorted left and right record indexes of the pairs, and a report.
     """
     size = len(next(iter(fields.values())).codes) if fields else 0
-    report = BlockingReport()
+    report = BlockingReport(pushed_over_cap=None if touching is None else np.zeros(size, dtype=bool))
     per_rule: list[np.ndarray] = []
     for rule in rules:
         rule_pairs = _rule_pairs(rule, fields, max_block_size, report, touching)
@@ -149,6 +155,19 @@ def candidate_pairs(
     distinct = distinct_sorted(np.concatenate(per_rule)) if per_rule else np.empty(0, dtype=np.int64)
     report.candidate_pairs = len(distinct)
     return distinct // max(size, 1), distinct % max(size, 1), report
+
+
+def pushed_over_cap(keys: np.ndarray, max_block_size: int, touching: np.ndarray) -> np.ndarray:
+    """Records in the blocks that the touching records push over the cap: within it without them.
+
+    A pair found in a block before is lost only if that block was pushed over its cap; counting a
+    changed record as new in its block only adds blocks to check again.
+    """
+    present = keys >= 0
+    total = np.bincount(keys[present], minlength=int(keys.max(initial=0)) + 1)
+    added = np.bincount(keys[present & touching], minlength=len(total))
+    pushed = (total > max_block_size) & (total - added <= max_block_size)
+    return present & pushed[np.maximum(keys, 0)]
 
 
 def block_sizes(keys: np.ndarray) -> np.ndarray:
@@ -170,6 +189,9 @@ def found_by_rules(
     cap. Records added to a block can push it over the cap: a pair found before may be found no more.
     """
     found = np.zeros(len(left), dtype=bool)
+    # Only the blocks of the pairs' records are counted: keys elsewhere are not computed.
+    paired = np.zeros(len(next(iter(fields.values())).codes), dtype=bool)
+    paired[left] = True
     for rule in rules:
         cap = max_block_size if rule.max_block_size is None else min(max_block_size, rule.max_block_size)
         used = list(rule.fields)
@@ -178,7 +200,7 @@ def found_by_rules(
         for finer in [None, *rule.refine]:
             if finer is not None:
                 used.append(finer)
-            keys = combine([fields[name] for name in used])
+            keys = combine_around([fields[name] for name in used], paired)
             pending &= (keys[left] >= 0) & (keys[left] == keys[right])
             within = block_sizes(keys)[left] <= cap
             found |= pending & within

@@ -66,11 +66,14 @@ def factorize(array: pa.Array | pa.ChunkedArray) -> Field:
         array = array.combine_chunks()
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = pc.cast(array, pa.string())
-    array = pc.utf8_trim_whitespace(array)
-    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-    encoded = pc.dictionary_encode(array)
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return Field(codes, encoded.dictionary.to_pylist())
+    # Encoded first, then trimmed: the string functions run once per distinct value, not per row. The
+    # trimmed values keep the order of their first row, as if the column had been trimmed first.
+    raw = pc.dictionary_encode(array)
+    trimmed = pc.utf8_trim_whitespace(raw.dictionary)
+    encoded = pc.dictionary_encode(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed))
+    to_code = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = pc.fill_null(raw.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return Field(np.r_[to_code, -1][codes], encoded.dictionary.to_pylist())
 
 
 def derive(field: Field, function: Callable[[str], str | None]) -> Field:
@@ -88,6 +91,11 @@ def keep_where(field: Field, mask: np.ndarray) -> Field:
     return Field(np.where(mask, field.codes, -1), field.values)
 
 
+def _compact(key: np.ndarray) -> np.ndarray:
+    """Codes 0..n-1 for the n distinct values (hashed by Arrow: a sort of millions of keys is slower)."""
+    return pc.dictionary_encode(pa.array(key)).indices.to_numpy().astype(np.int64)
+
+
 def combine(fields: list[Field]) -> np.ndarray:
     """One compact code per distinct combination of values; -1 when any field is missing."""
     size = len(fields[0].codes)
@@ -95,11 +103,30 @@ def combine(fields: list[Field]) -> np.ndarray:
     missing = np.zeros(size, dtype=bool)
     for field in fields:
         missing |= field.codes < 0
+        if (int(key.max(initial=0)) + 1) * (len(field.values) + 1) >= 2**62:
+            key = _compact(key)  # so the product of cardinalities never overflows int64
         key = key * (len(field.values) + 1) + field.codes + 1
-        # Re-compact after each field so the product of cardinalities never overflows int64.
-        _, key = np.unique(key, return_inverse=True)
-        key = key.astype(np.int64)
-    return np.where(missing, -1, key)
+    return np.where(missing, -1, _compact(key)) if size else key
+
+
+def combine_around(fields: list[Field], around: np.ndarray | None) -> np.ndarray:
+    """`combine` where a record may share its key with a record of `around` (a mask; None: all records),
+    -1 elsewhere: the keys of the blocks those records are in, whole (their sizes are exact), for the
+    cost of the records that hold each of their values rather than of every record."""
+    if around is None:
+        return combine(fields)
+    size = len(fields[0].codes)
+    candidate = np.ones(size, dtype=bool)
+    for field in fields:
+        held = np.zeros(len(field.values) + 1, dtype=bool)  # per code + 1: slot 0 is "missing"
+        held[field.codes[around] + 1] = True
+        held[0] = False
+        candidate &= held[field.codes + 1]
+    rows = np.flatnonzero(candidate)
+    keys = np.full(size, -1, dtype=np.int64)
+    if len(rows):
+        keys[rows] = combine([Field(field.codes[rows], field.values) for field in fields])
+    return keys
 
 
 def _metaphone(value: str) -> str | None:
@@ -149,6 +176,13 @@ _VALIDITY = {
     "siren": "siren_valid",
     "vat": "vat_valid",
 }
+
+
+def source_columns(names: set[str]) -> set[str]:
+    """The staged columns `record_fields` may read for these fields: a resolution needs no other, so a
+    large stored table can be read with only these."""
+    columns = set(names) | {DERIVATIONS[name][0] for name in names if name in DERIVATIONS}
+    return columns | {_VALIDITY[name] for name in names if name in _VALIDITY}
 
 
 def record_fields(table: pa.Table, names: set[str]) -> dict[str, Field]:

@@ -28,9 +28,17 @@ from cdp.resolve.blocking import (
     candidate_pairs,
     found_by_rules,
     pairs_within_groups,
+    pushed_over_cap,
 )
 from cdp.resolve.cluster import ClusterReport, CompatibleField, cluster
-from cdp.resolve.columns import Field, agree, combine, distinct_sorted, record_fields
+from cdp.resolve.columns import (
+    Field,
+    agree,
+    combine_around,
+    distinct_sorted,
+    record_fields,
+    source_columns,
+)
 from cdp.resolve.compare import comparison_levels, levels_of_value_pairs, probability, swapped_pairs
 from cdp.resolve.ledger import LedgerEvent, PreviousIds, assign_ids, record_key
 from cdp.resolve.overrides import Override, OverrideKind, constraint_pairs, effective, override_events
@@ -163,12 +171,17 @@ class Resolution:
 
 
 def _field_names(settings: ResolutionSettings) -> set[str]:
-    names = {"source", "source_id"}
+    names = {"source"}  # not source_id: every record has its own, no rule compares it
     names |= {name for rule in settings.blocking_rules for name in rule.fields + rule.refine}
     names |= {c.field for c in settings.comparisons}
     names |= {name for rule in settings.deterministic_rules for name in rule.fields}
     names |= set(settings.conflict_fields) | set(settings.compatible_fields)
     return names
+
+
+def input_columns(settings: ResolutionSettings) -> set[str]:
+    """The staged columns a resolution with these settings reads (the others need not be loaded)."""
+    return source_columns(_field_names(settings)) | {"source_id"}
 
 
 def _with_deterministic_pairs(
@@ -182,7 +195,7 @@ def _with_deterministic_pairs(
     size = len(fields["source"].codes)
     encoded = [left * size + right]
     for rule in settings.deterministic_rules:
-        keys = blocks_touching(combine([fields[n] for n in rule.fields]), touching)
+        keys = blocks_touching(combine_around([fields[n] for n in rule.fields], touching), touching)
         rule_left, rule_right, _ = pairs_within_groups(keys, DETERMINISTIC_CAP, touching)
         encoded.append(rule_left * size + rule_right)
     merged = distinct_sorted(np.concatenate(encoded))
@@ -554,8 +567,10 @@ def _found_by_deterministic_rules(
     """Pairs a deterministic rule adds over every record (agreeing on its fields, in a group within
     the cap of `_with_deterministic_pairs`)."""
     found = np.zeros(len(left), dtype=bool)
+    paired = np.zeros(len(fields["source"].codes), dtype=bool)
+    paired[left] = True
     for rule in settings.deterministic_rules:
-        keys = combine([fields[n] for n in rule.fields])
+        keys = combine_around([fields[n] for n in rule.fields], paired)
         found |= agree(fields, rule.fields, left, right) & (block_sizes(keys)[left] <= DETERMINISTIC_CAP)
     return found
 
@@ -622,9 +637,18 @@ def resolve_incremental(
 
     stored_left, stored_right, stored_accepted = stored_pairs
     of_fresh = fresh[stored_left] | fresh[stored_right]
-    found = found_by_rules(
-        fields, settings.blocking_rules, settings.max_block_size, stored_left, stored_right
-    ) | _found_by_deterministic_rules(settings, fields, stored_left, stored_right)
+    # Every stored link was found when it was made; it can be lost only in a block that the fresh
+    # records pushed over its cap (a block a changed record left only shrank).
+    pushed = blocking_report.pushed_over_cap
+    assert pushed is not None  # blocking with touching records reports them
+    for rule in settings.deterministic_rules:
+        keys = blocks_touching(combine_around([fields[n] for n in rule.fields], fresh), fresh)
+        pushed |= pushed_over_cap(keys, DETERMINISTIC_CAP, fresh)
+    recheck = np.flatnonzero(~of_fresh & pushed[stored_left])
+    found = np.ones(len(stored_left), dtype=bool)
+    found[recheck] = found_by_rules(
+        fields, settings.blocking_rules, settings.max_block_size, stored_left[recheck], stored_right[recheck]
+    ) | _found_by_deterministic_rules(settings, fields, stored_left[recheck], stored_right[recheck])
     kept = stored_accepted & ~of_fresh & found
     lost = stored_accepted & ~of_fresh & ~found
     old_left, old_right = stored_left[kept], stored_right[kept]

@@ -19,9 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -272,20 +272,40 @@ def previous_ids(xref: pa.Table, id_column: str, ledger: pa.Table, entity: str) 
     return PreviousIds(ids, id_births(ledger, entity))
 
 
-def id_births(ledger: pa.Table, entity: str) -> dict[str, str]:
-    """When each id of the entity was created (ISO text), from the ledger's `created` events."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class IdBirths(Mapping[str, str]):
+    """When each id was created (ISO text: fixed-width UTC text compares as the times do). Every id is
+    known at once (to never issue one again), but a time is formatted only when looked up: a run looks
+    up the few ids its changed clusters held, not the millions of the history."""
+
+    def __init__(self, ids: pa.Array | pa.ChunkedArray, at: pa.Array | pa.ChunkedArray) -> None:
+        self._ids: list[str] = ids.to_pylist()
+        self._microseconds = pc.cast(pc.cast(at, pa.timestamp("us", tz="UTC")), pa.int64()).to_numpy()
+        self._row: dict[str, int] | None = None
+
+    def __getitem__(self, key: str) -> str:
+        if self._row is None:
+            self._row = {name: row for row, name in enumerate(self._ids)}
+        at = _EPOCH + timedelta(microseconds=int(self._microseconds[self._row[key]]))
+        return at.strftime("%Y-%m-%dT%H:%M:%S")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def id_births(ledger: pa.Table, entity: str) -> IdBirths:
+    """When each id of the entity was created, from the ledger's `created` events (it needs only the
+    `entity`, `event`, `customer_id` and `at` columns)."""
     created = ledger.filter(
         pc.and_(pc.equal(ledger["entity"], entity), pc.equal(ledger["event"], LedgerEventType.CREATED.value))
     )
     first = created.group_by("customer_id").aggregate([("at", "min")])
-    # Fixed-width UTC text compares as the times do, and converts to Python far faster than datetimes.
-    return dict(
-        zip(
-            first["customer_id"].to_pylist(),
-            pc.strftime(first["at_min"], "%Y-%m-%dT%H:%M:%S").to_pylist(),
-            strict=True,
-        )
-    )
+    return IdBirths(first["customer_id"], first["at_min"])
 
 
 def entity_events(ledger: pa.Table, entity: str) -> pa.Table:

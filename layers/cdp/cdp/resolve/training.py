@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdp.resolve.columns import Field, agree
 from cdp.resolve.compare import MISSING, comparison_levels
@@ -302,5 +304,9 @@ def term_frequencies(settings: ResolutionSettings, fields: Mapping[str, Field], 
             above = np.flatnonzero(model.term_frequencies[c] >= model.tf_floor(c, settings))
             frequent[c] = {field.values[k]: float(model.term_frequencies[c][k]) for k in above}
         elif c in frequent:
-            model.term_frequencies[c] = np.array([frequent[c].get(value, 0.0) for value in field.values])
+            # Looked up column-wise: a million records hold hundreds of thousands of distinct values.
+            known = pa.array(list(frequent[c]), pa.string())
+            at = pc.index_in(pa.array(field.values, pa.string()), value_set=known)
+            shares = np.r_[np.fromiter(frequent[c].values(), dtype=np.float64, count=len(known)), 0.0]
+            model.term_frequencies[c] = shares[pc.fill_null(at, len(known)).to_numpy().astype(np.int64)]
     model.frequent_values = frequent

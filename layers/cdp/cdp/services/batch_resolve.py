@@ -6,7 +6,9 @@ city, postcode, country, birth_date, company_name, siret, updated_at...); missin
 
 The output folder is also the state of the next run: run again with the same folder, the new or changed
 records of the input are added to what it holds (incrementally, with its model), ids stay stable by the
-ledger's rule, and the overrides of `overrides.json` (`cdp link` / `cdp unlink`) hold.
+ledger's rule, and the overrides of `overrides.json` (`cdp link` / `cdp unlink`) hold. Each run adds
+its own files to the folder (`cdp.services.resolve_folder`): the history is read column by column, never
+rewritten.
 """
 
 from __future__ import annotations
@@ -21,92 +23,53 @@ from typing import Any, BinaryIO
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from cdp.ingest import open_table
 from cdp.model import IDENTITY_LEDGER_SCHEMA, LINEAGE_SCHEMA
 from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
-from cdp.resolve.engine import Resolution, resolve_incremental
-from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids, record_key
-from cdp.resolve.output import links_table, summary, written_part
+from cdp.resolve.engine import Resolution, input_columns, resolve_incremental
+from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids
+from cdp.resolve.output import kept_pairs, links_table, summary, written_part
 from cdp.resolve.overrides import Override, make_override, parse_overrides, recorded_overrides
 from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.settings_file import SettingsError, contact_settings, read_document
 from cdp.resolve.training import Model
 from cdp.services.batch_normalize import InputError, stage_contacts
+from cdp.services.resolve_folder import PAIRS_SCHEMA, ResolveFolder, RunFiles
 
 # InputError lives with the normalization that raises it; `cdp resolve` imports it from here.
 __all__ = ["XREF_SCHEMA", "BatchResolution", "InputError", "add_override", "read_settings", "resolve_stream"]
 
 XREF_SCHEMA = pa.schema([("source", pa.string()), ("source_id", pa.string()), ("customer_id", pa.string())])
-FILES = ("xref.parquet", "links.parquet", "records.parquet", "ledger.parquet", "model.json", "summary.json")
 OVERRIDES_FILE = "overrides.json"
 
 
 @dataclass(frozen=True)
 class BatchResolution:
-    """What `cdp resolve` writes: the xref, the links (accepted and near misses) with explanations, the
-    normalized records, the identity ledger (every run's events), a summary, and the settings and model
+    """What a `cdp resolve` run adds to its folder (see `cdp.services.resolve_folder`): the xref of every
+    record, the run's new and changed records, its links (accepted and near misses) with explanations,
+    the earlier links it made stale, its identity ledger events, a summary, and the settings and model
     (what `cdp explain` and the next incremental run read)."""
 
-    xref: pa.Table
-    links: pa.Table
-    records: pa.Table
-    ledger: pa.Table
-    summary: dict[str, Any]
-    model: dict[str, Any]
+    run: RunFiles
+    full: bool  # the run's files hold the whole state (a first or a `--full` run)
+
+    @property
+    def xref(self) -> pa.Table:
+        return self.run.xref
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.run.summary
+
+    @property
+    def model(self) -> dict[str, Any] | None:
+        """The settings and model, when the run made them (None: the folder's hold)."""
+        return self.run.model
 
     def write(self, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        for name, table in (
-            ("xref", self.xref),
-            ("links", self.links),
-            ("records", self.records),
-            ("ledger", self.ledger),
-        ):
-            pq.write_table(table, out / f"{name}.parquet")
-        (out / "model.json").write_text(json.dumps(self.model, indent=2), encoding="utf-8")
-        (out / "summary.json").write_text(json.dumps(self.summary, indent=2), encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    """A folder's previous output: the state an incremental run continues from."""
-
-    records: pa.Table
-    links: pa.Table
-    xref: pa.Table
-    ledger: pa.Table
-    model: dict[str, Any]
-
-    @classmethod
-    def load(cls, out: Path) -> StoredRun | None:
-        """The folder's output, or None when it holds none yet."""
-        if not (out / "xref.parquet").is_file():
-            return None
-        try:
-            ledger_path = out / "ledger.parquet"
-            return cls(
-                records=pq.read_table(out / "records.parquet"),
-                links=pq.read_table(out / "links.parquet"),
-                xref=pq.read_table(out / "xref.parquet"),
-                ledger=pq.read_table(ledger_path)
-                if ledger_path.is_file()
-                else IDENTITY_LEDGER_SCHEMA.empty_table(),
-                model=json.loads((out / "model.json").read_text(encoding="utf-8")),
-            )
-        except (OSError, ValueError) as error:
-            raise InputError(
-                f"{out}: an incomplete `cdp resolve` output ({error}); use another folder"
-            ) from error
-
-
-    def settings(self, out: Path) -> ResolutionSettings:
-        """The settings the folder was resolved with (saved in model.json)."""
-        try:
-            return contact_settings(self.model["settings"], f"{out / 'model.json'}: settings")
-        except (KeyError, SettingsError) as error:
-            raise InputError(f"{out}: unusable stored settings ({error}); use another folder") from error
+        (ResolveFolder.open(out) or ResolveFolder(out)).commit(self.run, full=self.full)
 
 
 def read_settings(path: Path) -> ResolutionSettings:
@@ -125,13 +88,21 @@ def read_settings(path: Path) -> ResolutionSettings:
         raise InputError(str(error)) from error
 
 
+def _folder_settings(folder: ResolveFolder, out: Path) -> ResolutionSettings:
+    """The settings the folder was resolved with (saved in model.json)."""
+    try:
+        return contact_settings(folder.model()["settings"], f"{out / 'model.json'}: settings")
+    except (KeyError, SettingsError) as error:
+        raise InputError(f"{out}: unusable stored settings ({error}); use another folder") from error
+
+
 def _run_settings(
-    stored: StoredRun | None, out: Path | None, requested: ResolutionSettings | None, full: bool
+    folder: ResolveFolder | None, out: Path | None, requested: ResolutionSettings | None, full: bool
 ) -> ResolutionSettings:
     """A folder keeps the settings it was resolved with; other settings need a full run."""
-    if stored is None or out is None:
+    if folder is None or out is None:
         return requested or CONTACT_SETTINGS
-    kept = stored.settings(out)
+    kept = _folder_settings(folder, out)
     if requested is None or requested == kept:
         return kept
     if not full:
@@ -153,18 +124,9 @@ def load_overrides(out: Path) -> list[Override]:
         raise InputError(f"{path}: {error}") from error
 
 
-def _keys(table: pa.Table) -> list[str]:
-    return [
-        record_key(s, i)
-        for s, i in zip(
-            table.column("source").to_pylist(), table.column("source_id").to_pylist(), strict=True
-        )
-    ]
-
-
-def _key_column(table: pa.Table, prefix: str = "") -> pa.ChunkedArray:
+def _key_column(table: pa.Table) -> pa.ChunkedArray:
     """Each row's record key (`source:source_id`) as an Arrow column."""
-    return pc.binary_join_element_wise(table[f"{prefix}source"], table[f"{prefix}source_id"], ":")
+    return pc.binary_join_element_wise(table["source"], table["source_id"], ":")
 
 
 def _content(table: pa.Table, rows: list[int], columns: list[str]) -> list[str]:
@@ -173,44 +135,227 @@ def _content(table: pa.Table, rows: list[int], columns: list[str]) -> list[str]:
     return [json.dumps(row, sort_keys=True, default=str) for row in picked]
 
 
-def _union(stored: pa.Table, staged: pa.Table) -> tuple[pa.Table, np.ndarray]:
-    """The stored records with changed ones replaced in place and new ones appended, and which rows are
-    fresh (new or changed). A record sent again unchanged is not fresh."""
-    staged_keys = _keys(staged)
-    latest = {key: row for row, key in enumerate(staged_keys)}  # a key sent twice: its last row
-    stored_rows = pc.index_in(pa.array(list(latest), pa.string()), value_set=_key_column(stored)).to_pylist()
-    stored_row = {key: row for key, row in zip(latest, stored_rows, strict=True) if row is not None}
-    columns = [n for n in staged.column_names if n in stored.column_names and n not in LINEAGE_SCHEMA.names]
-    known = [(stored_row[key], row) for key, row in latest.items() if key in stored_row]
-    before = _content(stored, [s for s, _ in known], columns)
-    after = _content(staged, [n for _, n in known], columns)
-    changed = {s: n for (s, n), old, new in zip(known, before, after, strict=True) if old != new}
-    added = [row for key, row in latest.items() if key not in stored_row]
-    combined = pa.concat_tables([stored, staged.select(stored.column_names).cast(stored.schema)])
-    offset = stored.num_rows
-    take = np.arange(stored.num_rows + len(added), dtype=np.int64)
-    take[list(changed)] = [offset + row for row in changed.values()]
-    take[stored.num_rows :] = [offset + row for row in added]
-    fresh = np.zeros(len(take), dtype=bool)
-    fresh[list(changed)] = True
-    fresh[stored.num_rows :] = True
-    return combined.take(pa.array(take)), fresh
+@dataclass(frozen=True)
+class _Fresh:
+    """The input rows that are new or changed (a record sent again unchanged is not), each with its row
+    among all records: a changed record keeps its row, new ones follow the stored ones."""
+
+    records: pa.Table
+    rows: np.ndarray
+
+    def merged_into(self, stored: pa.Table) -> pa.Table:
+        """The stored records (in row order) with the changed ones replaced in place and new ones after."""
+        fresh = self.records.select(stored.column_names).cast(stored.schema)
+        take = np.arange(stored.num_rows + int((self.rows >= stored.num_rows).sum()), dtype=np.int64)
+        take[self.rows] = stored.num_rows + np.arange(len(self.rows))
+        return pa.concat_tables([stored, fresh]).take(pa.array(take))
+
+    def mask(self, size: int) -> np.ndarray:
+        fresh = np.zeros(size, dtype=bool)
+        fresh[self.rows] = True
+        return fresh
 
 
-def _rows(keys: pa.ChunkedArray, record_keys: pa.ChunkedArray, what: str) -> np.ndarray:
-    rows = pc.index_in(keys, value_set=record_keys)
-    if rows.null_count:
-        raise InputError(f"{what} name records that records.parquet does not hold; resolve with --full")
-    return rows.to_numpy(zero_copy_only=False).astype(np.int64)
+def _fresh(folder: ResolveFolder, stored_keys: pa.ChunkedArray, staged: pa.Table) -> _Fresh:
+    # A key sent twice: its last row.
+    latest = {key: row for row, key in enumerate(_key_column(staged).to_pylist())}
+    # The stored keys are looked up in the batch's (a hash of the batch, not of the history).
+    position = pc.index_in(stored_keys, value_set=pa.array(list(latest), pa.string()))
+    found = pc.indices_nonzero(pc.is_valid(position))
+    stored_at = dict(zip(position.take(found).to_pylist(), found.to_pylist(), strict=True))
+    stored_rows = [stored_at.get(k) for k in range(len(latest))]
+    known = [
+        (stored, latest[key]) for key, stored in zip(latest, stored_rows, strict=True) if stored is not None
+    ]
+    changed: list[tuple[int, int]] = []
+    if known:
+        # Only the stored versions of the records sent again are read, to compare.
+        stored = folder.records(rows=np.array([s for s, _ in known], dtype=np.int64))
+        at = {row: position for position, row in enumerate(stored["row"].to_pylist())}
+        columns = [
+            n for n in staged.column_names if n in stored.column_names and n not in LINEAGE_SCHEMA.names
+        ]
+        before = _content(stored, [at[s] for s, _ in known], columns)
+        after = _content(staged, [n for _, n in known], columns)
+        changed = [pair for pair, old, new in zip(known, before, after, strict=True) if old != new]
+    added = [row for row, stored in zip(latest.values(), stored_rows, strict=True) if stored is None]
+    rows = np.r_[
+        np.array([s for s, _ in changed], dtype=np.int64),
+        len(stored_keys) + np.arange(len(added), dtype=np.int64),
+    ]
+    return _Fresh(staged.take(pa.array([n for _, n in changed] + added, pa.int64())), rows)
 
 
-def _stored_pairs(links: pa.Table, record_keys: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The stored links as row pairs, and whether each was accepted."""
-    return (
-        _rows(_key_column(links, "left_"), record_keys, "links.parquet"),
-        _rows(_key_column(links, "right_"), record_keys, "links.parquet"),
-        pc.fill_null(links["accepted"], False).to_numpy(zero_copy_only=False).astype(bool),
+def _links(records: pa.Table, resolution: Resolution, run_id: str) -> pa.Table:
+    """The run's links, each with the rows of its two records (what the next run reads of them)."""
+    keep = kept_pairs(resolution)
+    links = links_table(records, resolution, "contact", run_id)
+    left, right = resolution.pairs.left[keep], resolution.pairs.right[keep]
+    return links.append_column("left_row", pa.array(left)).append_column("right_row", pa.array(right))
+
+
+def _xref(records: pa.Table, ids: list[str]) -> pa.Table:
+    return pa.table(
+        {
+            "source": records.column("source"),
+            "source_id": records.column("source_id"),
+            "customer_id": pa.array(ids, pa.string()),
+        },
+        schema=XREF_SCHEMA,
     )
+
+
+def _recorded(ledger: pa.Table) -> set[str]:
+    """The overrides the ledger holds an event for: only the events an override caused name one, the
+    others need not come to Python."""
+    return recorded_overrides(
+        ledger.filter(pc.match_substring(ledger["evidence"], '"override"'))["evidence"].to_pylist()
+    )
+
+
+def _accepted(links: pa.Table) -> int:
+    return int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0)
+
+
+def _with_rows(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    return table.append_column("row", pa.array(rows, pa.int64()))
+
+
+def _summary(resolution: Resolution, run_id: str, full: bool, fresh: int) -> dict[str, Any]:
+    """The run's counts; `accepted_links` is set by the caller to what the folder holds after the run."""
+    result = summary(resolution)
+    result.update(
+        {
+            "customers": result["entities"],
+            "run_id": run_id,
+            "mode": "full" if full else "incremental",
+            "fresh_records": fresh,
+            "ledger_events": dict(Counter(event.event.value for event in resolution.events)),
+        }
+    )
+    return result
+
+
+def _resolve_all(
+    staged: pa.Table | None,
+    folder: ResolveFolder | None,
+    overrides: list[Override],
+    run_id: str,
+    moment: datetime,
+    settings: ResolutionSettings,
+) -> BatchResolution:
+    """A first run, or `--full`: retrain and resolve every record; the run's files hold the whole state."""
+    history = IDENTITY_LEDGER_SCHEMA.empty_table()
+    previous = PreviousIds()
+    if folder is None:
+        assert staged is not None  # resolve_stream needs an input or an earlier output
+        records, fresh = staged, staged.num_rows
+    else:
+        history, xref = folder.ledger(), folder.xref()
+        previous = previous_ids(xref, "customer_id", history, settings.entity)
+        records = folder.records().drop_columns(["row"])
+        if staged is not None:
+            added = _fresh(folder, _key_column(xref), staged)
+            records, fresh = added.merged_into(records), len(added.rows)
+        else:
+            fresh = 0
+    resolution = resolve_records(records, settings, None, previous, overrides, _recorded(history))
+    xref_table = _xref(records, resolution.ids)
+    ledger = pa.concat_tables([history, ledger_table(resolution.events, settings.entity, run_id, moment)])
+    result = _summary(resolution, run_id, True, fresh)
+    model = settings_and_model(resolution)
+    # The links with their explanations, the run's largest output, come last, built from the pairs
+    # they keep: every other candidate pair, the ids and the ledger events are freed first (peak memory).
+    resolution = written_part(resolution)
+    links = _links(records, resolution, run_id)
+    result["accepted_links"] = _accepted(links)
+    run = RunFiles(
+        run_id=run_id,
+        xref=xref_table,
+        records=_with_rows(records, np.arange(records.num_rows)),
+        links=links,
+        stale=PAIRS_SCHEMA.empty_table(),
+        ledger=ledger,
+        summary=result,
+        model=model,
+    )
+    return BatchResolution(run, full=True)
+
+
+def _resolve_added(
+    staged: pa.Table | None,
+    folder: ResolveFolder,
+    overrides: list[Override],
+    run_id: str,
+    moment: datetime,
+    settings: ResolutionSettings,
+) -> BatchResolution:
+    """Add the new and changed records to the folder's with its model: the history is read only in the
+    columns the engine needs (the records' matching fields, the links' rows), and only the run's own
+    records, links and events are written."""
+    xref = folder.xref()
+    stored = folder.records(sorted(input_columns(settings))).drop_columns(["row"])
+    if staged is None:
+        added = _Fresh(stored.schema.empty_table(), np.empty(0, dtype=np.int64))
+    else:
+        added = _fresh(folder, _key_column(xref), staged)
+    records = added.merged_into(stored)
+    fresh = added.mask(records.num_rows)
+    # Of the ledger, only what ids were created when, and the events an override caused.
+    births = id_births(
+        folder.ledger(["entity", "event", "customer_id", "at"], pc.field("event") == "created"),
+        settings.entity,
+    )
+    recorded = recorded_overrides(
+        folder.ledger(["evidence"], pc.match_substring(pc.field("evidence"), '"override"'))[
+            "evidence"
+        ].to_pylist()
+    )
+    stored_links = folder.links(["left_row", "right_row", "accepted"])
+    stored_accepted = (
+        pc.fill_null(stored_links["accepted"], False).to_numpy(zero_copy_only=False).astype(bool)
+    )
+    saved = folder.model()
+    previous_row_ids = pa.concat_arrays(
+        [xref["customer_id"].combine_chunks(), pa.nulls(records.num_rows - xref.num_rows, pa.string())]
+    )
+    incremental = resolve_incremental(
+        records,
+        fresh,
+        (stored_links["left_row"].to_numpy(), stored_links["right_row"].to_numpy(), stored_accepted),
+        previous_row_ids,
+        PreviousIds(created=births),
+        settings,
+        Model.from_dict(saved["model"], settings),
+        overrides,
+        recorded,
+    )
+    resolution = incremental.resolution
+    stale = stored_links.filter(pa.array(incremental.stale)).select(PAIRS_SCHEMA.names)
+    still_accepted = int((stored_accepted & ~incremental.stale).sum())
+    del incremental
+    # A model saved before term frequencies were kept with it keeps those of this run from now on.
+    model = None
+    if "term_frequencies" not in saved["model"]:
+        model = {**saved, "model": {**resolution.model.to_dict(settings), **saved["model"]}}
+    xref_table = _xref(records, resolution.ids)
+    ledger = ledger_table(resolution.events, settings.entity, run_id, moment)
+    result = _summary(resolution, run_id, False, len(added.rows))
+    # Links last, from the pairs they keep (as in a full run).
+    resolution = written_part(resolution)
+    links = _links(records, resolution, run_id)
+    result["accepted_links"] = still_accepted + _accepted(links)
+    run = RunFiles(
+        run_id=run_id,
+        xref=xref_table,
+        records=_with_rows(added.records, added.rows),
+        links=links,
+        stale=stale,
+        ledger=ledger,
+        summary=result,
+        model=model,
+    )
+    return BatchResolution(run, full=False)
 
 
 def resolve_stream(
@@ -238,13 +383,17 @@ def resolve_stream(
             an incremental run refuses settings other than the folder's.
 
     Returns:
-        The xref (source, source_id, customer_id for every record) and everything else the command writes.
+        What the run adds to the folder: the xref (source, source_id, customer_id for every record), the
+        run's records, links and ledger events, a summary and the model.
     """
     moment = now or datetime.now(UTC)
     run_id = f"batch-{moment:%Y%m%dT%H%M%S%f}"
-    stored = StoredRun.load(out) if out is not None else None
+    if out is not None:
+        ResolveFolder.upgrade(out)
+    folder = ResolveFolder.open(out) if out is not None else None
     overrides = load_overrides(out) if out is not None else []
-    settings = _run_settings(stored, out, settings, full)
+    settings = _run_settings(folder, out, settings, full)
+    staged: pa.Table | None = None
     if stream is not None:
         reader = open_table(stream, filename)
         missing = {"source", "source_id"} - set(reader.columns)
@@ -253,82 +402,11 @@ def resolve_stream(
         staged = stage_contacts(
             reader, filename, default_country=default_country, day_first=day_first, workers=workers
         )
-    elif stored is None:
+    elif folder is None:
         raise InputError("no input and no earlier output to continue from")
-    else:
-        staged = stored.records.schema.empty_table()
-
-    if stored is None:
-        records, fresh = staged, np.ones(staged.num_rows, dtype=bool)
-        history = IDENTITY_LEDGER_SCHEMA.empty_table()
-    else:
-        records, fresh = _union(stored.records, staged)
-        history = stored.ledger
-    # Only the events an override caused name one; the others need not come to Python.
-    recorded = recorded_overrides(
-        history.filter(pc.match_substring(history["evidence"], '"override"'))["evidence"].to_pylist()
-    )
-
-    resolution: Resolution
-    kept_links: pa.Table | None = None  # an incremental run's stored links that still hold
-    if stored is None or full:
-        previous = (
-            PreviousIds()
-            if stored is None
-            else previous_ids(stored.xref, "customer_id", stored.ledger, settings.entity)
-        )
-        resolution = resolve_records(records, settings, None, previous, overrides, recorded)
-        model = settings_and_model(resolution)
-    else:
-        record_keys = _key_column(records)
-        xref_rows = pc.index_in(record_keys, value_set=_key_column(stored.xref))  # null: a new record
-        incremental = resolve_incremental(
-            records,
-            fresh,
-            _stored_pairs(stored.links, record_keys),
-            stored.xref["customer_id"].take(xref_rows).combine_chunks(),
-            PreviousIds(created=id_births(stored.ledger, settings.entity)),
-            settings,
-            Model.from_dict(stored.model["model"], settings),
-            overrides,
-            recorded,
-        )
-        resolution = incremental.resolution
-        # A model saved before term frequencies were kept with it keeps those of this run from now on.
-        saved = resolution.model.to_dict(settings)
-        model = {**stored.model, "model": {**saved, **stored.model["model"]}}
-        kept_links = stored.links.filter(pa.array(~incremental.stale))
-
-    xref = pa.table(
-        {
-            "source": records.column("source"),
-            "source_id": records.column("source_id"),
-            "customer_id": pa.array(resolution.ids, pa.string()),
-        }
-    )
-    ledger = pa.concat_tables(
-        [history, ledger_table(resolution.events, settings.entity, run_id, moment)]
-    )
-    result = summary(resolution)
-    result.update(
-        {
-            "customers": result["entities"],
-            "run_id": run_id,
-            "mode": "full" if stored is None or full else "incremental",
-            "fresh_records": int(fresh.sum()),
-            "ledger_events": dict(Counter(event.event.value for event in resolution.events)),
-        }
-    )
-    # The links with their explanations, the run's largest output, come last, built from the pairs
-    # they keep: every other candidate pair, the ids and the ledger events are freed first (peak memory).
-    resolution = written_part(resolution)
-    links = links_table(records, resolution, "contact", run_id)
-    if kept_links is not None:
-        links = pa.concat_tables([kept_links, links])
-    result["accepted_links"] = int(pc.sum(pc.fill_null(links["accepted"], False)).as_py() or 0)
-    return BatchResolution(
-        xref=xref, links=links, records=records, ledger=ledger, summary=result, model=model
-    )
+    if folder is None or full:
+        return _resolve_all(staged, folder, overrides, run_id, moment, settings)
+    return _resolve_added(staged, folder, overrides, run_id, moment, settings)
 
 
 def add_override(
@@ -339,16 +417,17 @@ def add_override(
     Raises:
         InputError: no output in the folder, an unknown record, or an invalid override.
     """
-    stored = StoredRun.load(out)
-    if stored is None:
+    ResolveFolder.upgrade(out)
+    folder = ResolveFolder.open(out)
+    if folder is None:
         raise InputError(f"{out}: no `cdp resolve` output here; resolve a file into it first")
     try:
         override = make_override(kind, first, second, by, why, now or datetime.now(UTC))
     except ValueError as error:
         raise InputError(str(error)) from error
-    known = set(_keys(stored.records))
+    known = _key_column(folder.xref())
     for record in (override.first, override.second):
-        if record not in known:
+        if not pc.is_in(pa.scalar(record), value_set=known).as_py():
             raise InputError(f"{out}: no record {record!r} (records are named source:source_id)")
     overrides = [*load_overrides(out), override]
     (out / OVERRIDES_FILE).write_text(

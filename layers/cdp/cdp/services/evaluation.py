@@ -18,6 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from cdp.resolve.evaluate import Evaluation, evaluate
+from cdp.services.resolve_folder import InputError, ResolveFolder
 
 XREF_FILE = "xref.parquet"
 LINKS_FILE = "links.parquet"
@@ -43,7 +44,7 @@ def evaluate_output(out_dir: Path, truth_path: Path, column: str) -> Evaluation:
     truth = _read_truth(truth_path, tuple(dict.fromkeys(("source", "source_id", column))))
     xref_path = out_dir / XREF_FILE
     xref = _read_parquet(xref_path, ("source", "source_id", "customer_id"))
-    links = _read_accepted_links(out_dir / LINKS_FILE)
+    links = _read_accepted_links(out_dir)
     keys = [_record_keys(truth, "source", "source_id"), _record_keys(xref, "source", "source_id")]
     if links is not None:
         keys += [_record_keys(links, "left_source", "left_source_id")]
@@ -102,12 +103,23 @@ def _label_codes(labels: pa.ChunkedArray) -> np.ndarray:
     return codes
 
 
-def _read_accepted_links(path: Path) -> pa.Table | None:
-    """The accepted links, or None when `cdp resolve` wrote no links file."""
-    if not path.exists():
-        return None
+def _read_accepted_links(out_dir: Path) -> pa.Table | None:
+    """The accepted links: the current ones of a `cdp resolve` folder (see `resolve_folder`), or those of
+    a single links file; None when there are none."""
     columns = ("left_source", "left_source_id", "right_source", "right_source_id", "accepted")
-    links = _read_parquet(path, columns)
+    try:
+        folder = ResolveFolder.open(out_dir)
+    except InputError as error:
+        raise EvaluationInputError(str(error)) from error
+    if folder is not None:
+        try:
+            links = folder.links(columns)
+        except InputError as error:
+            raise EvaluationInputError(str(error)) from error
+    elif (out_dir / LINKS_FILE).exists():
+        links = _read_parquet(out_dir / LINKS_FILE, columns)
+    else:
+        return None
     return links.filter(pc.fill_null(links["accepted"], False))
 
 

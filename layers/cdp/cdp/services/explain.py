@@ -12,11 +12,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from cdp.resolve.engine import explain_pair
+from cdp.resolve.engine import explain_pair, input_columns
 from cdp.resolve.settings_file import SettingsError, contact_settings
 from cdp.resolve.training import Model
+from cdp.services.resolve_folder import InputError, ResolveFolder
 
 
 class ExplainError(ValueError):
@@ -40,18 +40,22 @@ def _find(records: pa.Table, reference: str) -> int:
 def explain_records(out_dir: Path, first: str, second: str) -> dict[str, Any]:
     """The explanation of a pair, with both records' customer ids and their compared values."""
     try:
-        records = pq.read_table(out_dir / "records.parquet")
-        saved = json.loads((out_dir / "model.json").read_text(encoding="utf-8"))
-        xref = pq.read_table(out_dir / "xref.parquet", columns=["customer_id"])
-    except (OSError, ValueError) as error:
-        raise ExplainError(f"{out_dir}: not a `cdp resolve` output ({error})") from error
+        folder = ResolveFolder.open(out_dir)
+        if folder is None:
+            raise ExplainError(f"{out_dir}: not a `cdp resolve` output")
+        saved = folder.model()
+        try:
+            settings = contact_settings(saved["settings"], f"{out_dir / 'model.json'}: settings")
+        except (KeyError, SettingsError) as error:
+            raise ExplainError(f"{out_dir}: unusable stored settings ({error})") from error
+        # Only the columns the engine compares: what the waterfall shows.
+        records = folder.records(sorted(input_columns(settings))).drop_columns(["row"])
+        xref = folder.xref()
+    except InputError as error:
+        raise ExplainError(str(error)) from error
     left, right = _find(records, first), _find(records, second)
     if left == right:
         raise ExplainError("the two references name the same record")
-    try:
-        settings = contact_settings(saved["settings"], f"{out_dir / 'model.json'}: settings")
-    except (KeyError, SettingsError) as error:
-        raise ExplainError(f"{out_dir}: unusable stored settings ({error})") from error
     model = Model.from_dict(saved["model"], settings)
     explained = explain_pair(records, settings, model, left, right)
     customers = xref.column("customer_id")

@@ -1,0 +1,243 @@
+"""The folder `cdp resolve --out DIR` writes and every later run continues from: one file per run.
+
+An incremental run adds a few records to a large history; it writes what it found (its records, its
+links, its ledger events) next to what is there instead of rewriting the history:
+
+    DIR/manifest.json          layout version and the committed runs, in order; written last, so the
+                               files of a run that failed half-way are never read
+    DIR/xref.parquet           source, source_id, customer_id of every record ever given, in record order
+    DIR/records/<run>.parquet  the run's new and changed records, each with `row`, its place in that order
+    DIR/links/<run>.parquet    the run's links (new and re-scored), explained, with `left_row`, `right_row`
+    DIR/stale/<run>.parquet    `left_row`, `right_row` of the earlier links the run re-scored or dropped
+    DIR/ledger/<run>.parquet   the run's identity ledger events
+    DIR/model.json, DIR/summary.json, DIR/overrides.json
+
+A record's current version is the one of the latest run that holds its row; a link is current until a
+later run lists it as stale. A full run (`--full`) writes the whole state as one run and drops the
+files of the earlier ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cdp.model import IDENTITY_LEDGER_SCHEMA
+from cdp.services.batch_normalize import InputError
+
+LAYOUT = 2
+MANIFEST = "manifest.json"
+XREF = "xref.parquet"
+MODEL = "model.json"
+SUMMARY = "summary.json"
+_OLD_RECORDS = "records.parquet"  # the layout before this one: one file, rewritten every run
+PAIRS_SCHEMA = pa.schema([("left_row", pa.int64()), ("right_row", pa.int64())])
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write through a temporary file renamed into place: a reader sees the old file or the new one."""
+    partial = path.with_name(f".{path.name}.partial")
+    write(partial)
+    os.replace(partial, path)
+
+
+def _write_text(path: Path, text: str) -> None:
+    _atomic_write(path, lambda target: target.write_text(text, encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """What one run adds to the folder."""
+
+    run_id: str
+    xref: pa.Table
+    records: pa.Table  # with `row`
+    links: pa.Table  # with `left_row`, `right_row`
+    stale: pa.Table  # PAIRS_SCHEMA
+    ledger: pa.Table
+    summary: dict[str, Any]
+    model: dict[str, Any] | None  # None: the stored model holds
+
+
+@dataclass
+class ResolveFolder:
+    """A `cdp resolve` output folder: reads its current state column by column, appends runs."""
+
+    path: Path
+    runs: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, path: Path) -> ResolveFolder | None:
+        """The folder's committed runs, or None when it holds no output yet.
+
+        Raises:
+            InputError: an output of an older `cdp resolve` (one records.parquet), or an unreadable one.
+        """
+        manifest = path / MANIFEST
+        if not manifest.is_file():
+            if (path / _OLD_RECORDS).exists():
+                raise InputError(
+                    f"{path}: written by an older `cdp resolve` (one records.parquet, rewritten every "
+                    "run); the next `cdp resolve`, `cdp link` or `cdp unlink` into it converts it"
+                )
+            return None
+        try:
+            saved = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputError(f"{manifest}: unreadable ({error}); use another folder") from error
+        if saved.get("layout") != LAYOUT or not saved.get("runs"):
+            raise InputError(f"{manifest}: not a layout {LAYOUT} `cdp resolve` output; use another folder")
+        return cls(path, list(saved["runs"]))
+
+    @classmethod
+    def upgrade(cls, path: Path) -> None:
+        """Convert an older output (records.parquet, links.parquet and ledger.parquet, each rewritten
+        every run) into one run of this layout, in place; a folder without one is left as it is."""
+        if (path / MANIFEST).is_file() or not (path / _OLD_RECORDS).is_file():
+            return
+        try:
+            records = pq.read_table(path / _OLD_RECORDS)
+            links = pq.read_table(path / "links.parquet")
+            ledger_path = path / "ledger.parquet"
+            ledger = (
+                pq.read_table(ledger_path) if ledger_path.is_file() else IDENTITY_LEDGER_SCHEMA.empty_table()
+            )
+            xref = pq.read_table(path / XREF)
+            summary = json.loads((path / SUMMARY).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputError(
+                f"{path}: an incomplete `cdp resolve` output ({error}); use another folder"
+            ) from error
+        keys = _keys(xref, "")
+        rows = [pc.index_in(_keys(links, f"{end}_"), value_set=keys) for end in ("left", "right")]
+        if records.num_rows != xref.num_rows or any(r.null_count for r in rows):
+            raise InputError(f"{path}: links or records that the xref does not hold; use another folder")
+        run = RunFiles(
+            run_id=str(summary.get("run_id", "layout-1")),
+            xref=xref,
+            records=records.append_column("row", pa.array(np.arange(records.num_rows))),
+            links=links.append_column("left_row", rows[0].cast(pa.int64())).append_column(
+                "right_row", rows[1].cast(pa.int64())
+            ),
+            stale=PAIRS_SCHEMA.empty_table(),
+            ledger=ledger,
+            summary=summary,
+            model=None,
+        )
+        cls(path).commit(run, full=True)
+        for name in (_OLD_RECORDS, "links.parquet", "ledger.parquet"):
+            (path / name).unlink(missing_ok=True)
+
+    def _read(
+        self,
+        folder: str,
+        run: str,
+        columns: Sequence[str] | None = None,
+        where: pc.Expression | None = None,
+    ) -> pa.Table:
+        path = self.path / folder / f"{run}.parquet"
+        try:
+            if columns is not None:  # a run written before a column existed simply lacks it
+                columns = [name for name in columns if name in pq.read_schema(path).names]
+            return pq.read_table(path, columns=columns, filters=where)
+        except (OSError, ValueError) as error:
+            raise InputError(f"{path}: unreadable ({error}); resolve into a new folder") from error
+
+    def xref(self) -> pa.Table:
+        try:
+            return pq.read_table(self.path / XREF)
+        except (OSError, ValueError) as error:
+            raise InputError(f"{self.path / XREF}: unreadable ({error}); use another folder") from error
+
+    def model(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.path / MODEL).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputError(f"{self.path / MODEL}: unreadable ({error}); use another folder") from error
+
+    def records(self, columns: Sequence[str] | None = None, rows: np.ndarray | None = None) -> pa.Table:
+        """The current version of every record (or of those of `rows`), in record order, with its `row`.
+
+        Args:
+            columns: the columns to read (None: all); a column no run holds is left out.
+            rows: the rows wanted (None: all).
+        """
+        wanted = None if columns is None else [*dict.fromkeys([*columns, "row"])]
+        where = None if rows is None else pc.field("row").isin(pa.array(rows, pa.int64()))
+        table = pa.concat_tables(
+            [self._read("records", run, wanted, where) for run in self.runs], promote_options="permissive"
+        )
+        numbers = table["row"].to_numpy()
+        order = np.argsort(numbers, kind="stable")  # a row's versions in run order: the last one holds
+        ordered = numbers[order]
+        latest = order[np.r_[ordered[1:] != ordered[:-1], True]] if len(order) else order
+        expected = len(np.unique(rows)) if rows is not None else self.size()
+        if len(latest) != expected:
+            raise InputError(f"{self.path / 'records'}: records are missing; resolve into a new folder")
+        in_order = len(latest) == len(numbers) and bool((np.diff(numbers) > 0).all())
+        return table if in_order else table.take(pa.array(latest))
+
+    def size(self) -> int:
+        """How many records the folder holds."""
+        return pq.read_metadata(self.path / XREF).num_rows
+
+    def links(self, columns: Sequence[str] | None = None) -> pa.Table:
+        """The current links: each run's, less those a later run lists as stale."""
+        wanted = None if columns is None else [*dict.fromkeys([*columns, *PAIRS_SCHEMA.names])]
+        size = self.size()
+        later_stale = np.empty(0, dtype=np.int64)
+        current: list[pa.Table] = []
+        for run in reversed(self.runs):
+            links = self._read("links", run, wanted)
+            if len(later_stale):
+                links = links.filter(pa.array(~np.isin(_pair_codes(links, size), later_stale)))
+            current.append(links)
+            later_stale = np.union1d(later_stale, _pair_codes(self._read("stale", run), size))
+        table = pa.concat_tables(current[::-1], promote_options="permissive")
+        return table if columns is None else table.select(list(columns))
+
+    def ledger(self, columns: Sequence[str] | None = None, where: pc.Expression | None = None) -> pa.Table:
+        """Every run's ledger events (those `where` holds), in run order."""
+        schema = IDENTITY_LEDGER_SCHEMA
+        if columns is not None:
+            schema = pa.schema([schema.field(name) for name in columns])
+        return pa.concat_tables([self._read("ledger", run, columns, where).cast(schema) for run in self.runs])
+
+    def commit(self, run: RunFiles, full: bool) -> None:
+        """Write a run's files, then the manifest that makes them part of the folder. A full run's files
+        hold the whole state: the earlier runs' files are removed once it is committed."""
+        for folder, table in (
+            ("records", run.records),
+            ("links", run.links),
+            ("stale", run.stale),
+            ("ledger", run.ledger),
+        ):
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, self.path / folder / f"{run.run_id}.parquet")
+        _atomic_write(self.path / XREF, lambda target: pq.write_table(run.xref, target))
+        if run.model is not None:
+            _write_text(self.path / MODEL, json.dumps(run.model, indent=2))
+        _write_text(self.path / SUMMARY, json.dumps(run.summary, indent=2))
+        dropped, self.runs = (self.runs, [run.run_id]) if full else ([], [*self.runs, run.run_id])
+        _write_text(self.path / MANIFEST, json.dumps({"layout": LAYOUT, "runs": self.runs}, indent=2))
+        for old in dropped:
+            for folder in ("records", "links", "stale", "ledger"):
+                (self.path / folder / f"{old}.parquet").unlink(missing_ok=True)
+
+
+def _pair_codes(pairs: pa.Table, size: int) -> np.ndarray:
+    """One integer per (left_row, right_row) pair."""
+    return pairs["left_row"].to_numpy() * size + pairs["right_row"].to_numpy()
+
+
+def _keys(table: pa.Table, prefix: str) -> pa.ChunkedArray:
+    return pc.binary_join_element_wise(table[f"{prefix}source"], table[f"{prefix}source_id"], ":")
