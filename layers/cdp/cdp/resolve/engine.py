@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -395,19 +395,27 @@ class _Evidence:
     def __init__(
         self, table: pa.Table, pairs: ScoredPairs, settings: ResolutionSettings, overrides: Sequence[Override]
     ) -> None:
-        self.keys = _keys(table)
-        self.pairs, self.settings = pairs, settings
+        self.table, self.pairs, self.settings = table, pairs, settings
         self.holding = effective(overrides)
-        accepted = np.flatnonzero(pairs.accepted)
-        ends = np.concatenate([pairs.left[accepted], pairs.right[accepted]])
-        self.by_row = np.concatenate([accepted, accepted])[np.argsort(ends, kind="stable")]
-        self.row_ends = np.sort(ends)
+
+    # Built on first use: a first run without overrides records no merge or split and needs none of it.
+    @cached_property
+    def keys(self) -> list[str]:
+        return _keys(self.table)
+
+    @cached_property
+    def _links_by_row(self) -> tuple[np.ndarray, np.ndarray]:
+        """The accepted links by record: link indexes, and the sorted record at each end."""
+        accepted = np.flatnonzero(self.pairs.accepted)
+        ends = np.concatenate([self.pairs.left[accepted], self.pairs.right[accepted]])
+        return np.concatenate([accepted, accepted])[np.argsort(ends, kind="stable")], np.sort(ends)
 
     def _links_of(self, rows: Sequence[int]) -> np.ndarray:
+        by_row, row_ends = self._links_by_row
         rows_array = np.asarray(rows, dtype=np.int64)
-        starts = np.searchsorted(self.row_ends, rows_array, "left")
-        stops = np.searchsorted(self.row_ends, rows_array, "right")
-        return np.concatenate([self.by_row[a:b] for a, b in zip(starts, stops, strict=True)] or [[]]).astype(
+        starts = np.searchsorted(row_ends, rows_array, "left")
+        stops = np.searchsorted(row_ends, rows_array, "right")
+        return np.concatenate([by_row[a:b] for a, b in zip(starts, stops, strict=True)] or [[]]).astype(
             np.int64
         )
 
@@ -471,6 +479,8 @@ def _identify(
             evidence.split,
             issued_before or set(),
         )
+        if not overrides:
+            return assignment.ids, assignment.events
         id_of = dict(zip(evidence.keys, assignment.ids, strict=True))
         return assignment.ids, assignment.events + override_events(overrides, recorded_overrides, id_of)
 
