@@ -75,6 +75,8 @@ class ResolveFolder:
 
     path: Path
     runs: list[str] = field(default_factory=list)
+    # model.json read once per folder object: with its term frequencies it is megabytes of JSON.
+    _model: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, path: Path) -> ResolveFolder | None:
@@ -160,10 +162,13 @@ class ResolveFolder:
             raise InputError(f"{self.path / XREF}: unreadable ({error}); use another folder") from error
 
     def model(self) -> dict[str, Any]:
-        try:
-            return json.loads((self.path / MODEL).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise InputError(f"{self.path / MODEL}: unreadable ({error}); use another folder") from error
+        """The settings and model (do not modify: the folder object keeps it)."""
+        if self._model is None:
+            try:
+                self._model = json.loads((self.path / MODEL).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise InputError(f"{self.path / MODEL}: unreadable ({error}); use another folder") from error
+        return self._model
 
     def records(self, columns: Sequence[str] | None = None, rows: np.ndarray | None = None) -> pa.Table:
         """The current version of every record (or of those of `rows`), in record order, with its `row`.
@@ -236,6 +241,7 @@ class ResolveFolder:
                 future.result()
         if run.model is not None:
             _write_text(self.path / MODEL, json.dumps(run.model, indent=2))
+            self._model = run.model
         _write_text(self.path / SUMMARY, json.dumps(run.summary, indent=2))
         dropped, self.runs = (self.runs, [run.run_id]) if full else ([], [*self.runs, run.run_id])
         _write_text(self.path / MANIFEST, json.dumps({"layout": LAYOUT, "runs": self.runs}, indent=2))
