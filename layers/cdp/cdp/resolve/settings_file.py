@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from cdp.model import Entity, staging_schema
 from cdp.resolve.columns import DERIVATIONS
-from cdp.resolve.settings import CONTACT_SETTINGS, LEVELS_BY_METHOD, ResolutionSettings
+from cdp.resolve.settings import ACCOUNT_SETTINGS, CONTACT_SETTINGS, LEVELS_BY_METHOD, ResolutionSettings
 
 
 class SettingsError(ValueError):
@@ -229,3 +229,9 @@ def contact_settings(document: Any, origin: str) -> ResolutionSettings:
     """Contact settings from a document: on top of `CONTACT_SETTINGS`, naming the staged contact fields."""
     fields = record_field_names(staging_schema(Entity.CONTACT).names)
     return settings_from_document(document, origin, CONTACT_SETTINGS, fields)
+
+
+def account_settings(document: Any, origin: str) -> ResolutionSettings:
+    """Account settings from a document: on top of `ACCOUNT_SETTINGS`, naming the staged account fields."""
+    fields = record_field_names(staging_schema(Entity.ACCOUNT).names)
+    return settings_from_document(document, origin, ACCOUNT_SETTINGS, fields)

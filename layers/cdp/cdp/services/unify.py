@@ -36,6 +36,9 @@ from cdp.resolve import (
 from cdp.resolve.ledger import entity_events, ledger_table, previous_ids
 from cdp.resolve.output import links_table, summary
 from cdp.resolve.overrides import Override, parse_overrides, recorded_overrides
+from cdp.resolve.settings_file import account_settings as account_settings_from
+from cdp.resolve.settings_file import contact_settings as contact_settings_from
+from cdp.resolve.settings_file import read_document
 from cdp.services.lake import Lake, rows_to_table
 from cdp.services.register import load_register
 from cdp.services.staging import load_source_config
@@ -56,6 +59,8 @@ from cdp.tables import (
 )
 
 SURVIVORSHIP_KEY = "survivorship.yaml"
+CONTACT_RESOLUTION_KEY = "resolution/contact.yaml"
+ACCOUNT_RESOLUTION_KEY = "resolution/account.yaml"
 
 COMMIT_STAGES: dict[str, tuple[TableDef, ...]] = {
     "golden": tuple(t for t in CURATED_TABLES if t is not SEGMENT_MEMBERSHIP),
@@ -132,11 +137,12 @@ def resolve_run(lake: Lake, catalog: Catalog, run_id: str, at: datetime | None =
     the run's xref, links and identity ledger snapshots, settings and model."""
     moment = at or datetime.now(UTC)
     history = lake.read_location(IDENTITY_LEDGER, catalog.table_location(IDENTITY_LEDGER.name))
+    contact_settings, account_settings = load_resolution_settings(lake)
     contacts, contact_links, contact_events = _resolve_entity(
-        lake, catalog, Entity.CONTACT, CONTACT_SETTINGS, XREF_CONTACT, "customer_id", run_id, history, moment
+        lake, catalog, Entity.CONTACT, contact_settings, XREF_CONTACT, "customer_id", run_id, history, moment
     )
     accounts, account_links, account_events = _resolve_entity(
-        lake, catalog, Entity.ACCOUNT, ACCOUNT_SETTINGS, XREF_ACCOUNT, "account_id", run_id, history, moment
+        lake, catalog, Entity.ACCOUNT, account_settings, XREF_ACCOUNT, "account_id", run_id, history, moment
     )
     lake.write_snapshot(LINKS, run_id, pa.concat_tables([contact_links, account_links]))
     lake.write_snapshot(IDENTITY_LEDGER, run_id, pa.concat_tables([history, contact_events, account_events]))
@@ -209,6 +215,29 @@ def _attribute(rows: list[dict[str, Any]], contacts: Sequence[dict[str, Any]]) -
             by_ref.get((row["source"], ref)) or by_number.get(ref) or by_email.get(row.get("email_key") or "")
         )
     return rows
+
+
+def load_resolution_settings(lake: Lake) -> tuple[ResolutionSettings, ResolutionSettings]:
+    """Contact and account resolution settings: the config bucket's `resolution/contact.yaml` and
+    `resolution/account.yaml` (partial files on top of the defaults, as `cdp resolve --settings` reads
+    them), or the built-in ones for a missing file.
+
+    Raises:
+        SettingsError: a file is there but unusable (the message names every problem): the run stops
+            rather than resolve with settings nobody wrote.
+    """
+    loaded: list[ResolutionSettings] = []
+    for key, defaults, parse in (
+        (CONTACT_RESOLUTION_KEY, CONTACT_SETTINGS, contact_settings_from),
+        (ACCOUNT_RESOLUTION_KEY, ACCOUNT_SETTINGS, account_settings_from),
+    ):
+        try:
+            text = lake.store.get_bytes(lake.buckets.config, key).decode("utf-8")
+        except KeyError:
+            loaded.append(defaults)
+            continue
+        loaded.append(parse(read_document(text, key), key))
+    return loaded[0], loaded[1]
 
 
 def load_survivorship(lake: Lake) -> SurvivorshipConfig:
