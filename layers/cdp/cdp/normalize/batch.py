@@ -11,13 +11,13 @@ built per row in Python; the results are exactly those of the row-wise
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cdp._gc import no_cycle_collection
 from cdp.model import CONTACT_FIELDS_SCHEMA
 from cdp.normalize.records import CONTACT_BLOCKS, ContactBlock, ContactContext, coerce_text, contact_context
 from cdp.normalize.vectorized import FAST_PATHS, FastPath
@@ -53,10 +53,7 @@ def normalize_contact_columns(
     context = contact_context(default_country, day_first)
     absent = pa.nulls(num_rows, pa.string())
     outputs: dict[str, pa.Array] = {}
-    # Blocks create no reference cycles: the cyclic collector's scans would only slow them down.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cycle_collection():
         for block in CONTACT_BLOCKS:
             inputs = [
                 outputs[name[1:]] if name[0] == "=" else columns.get(name, absent) for name in block.inputs
@@ -68,9 +65,6 @@ def normalize_contact_columns(
                 computed = _fast_then_per_value(block, fast, inputs, context)
             computed_by_name = dict(zip(block.outputs, computed, strict=True))
             outputs.update(computed_by_name | _verbatim_raw(block, columns, absent))
-    finally:
-        if was_enabled:
-            gc.enable()
     return [outputs[name] for name in CONTACT_FIELDS_SCHEMA.names]
 
 

@@ -16,7 +16,6 @@ Conventions for every entity:
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -25,6 +24,7 @@ from typing import Any, NamedTuple
 
 import phonenumbers
 
+from cdp._gc import no_cycle_collection
 from cdp.model import CONTACT_FIELDS_SCHEMA, Entity
 from cdp.normalize._text import CACHE_FEW, CACHE_REPEATED, clean, is_null_text
 from cdp.normalize.address import (
@@ -671,10 +671,5 @@ def normalize_records(
         ValueError: ``entity`` is not a known entity.
     """
     normalize = _RECORD_NORMALIZERS[Entity(entity)]
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cycle_collection():
         return [normalize(row, default_country=default_country, day_first=day_first) for row in rows]
-    finally:
-        if was_enabled:
-            gc.enable()

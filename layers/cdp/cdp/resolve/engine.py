@@ -8,11 +8,9 @@ from the trained model.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -21,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cdp._gc import no_cycle_collection
 from cdp.resolve.blocking import (
     BlockingReport,
     block_sizes,
@@ -40,7 +39,7 @@ from cdp.resolve.columns import (
     source_columns,
 )
 from cdp.resolve.compare import comparison_levels, levels_of_value_pairs, probability, swapped_pairs
-from cdp.resolve.ledger import LedgerEvent, PreviousIds, assign_ids, record_key
+from cdp.resolve.ledger import LedgerEvent, PreviousIds, assign_ids, record_key_column
 from cdp.resolve.overrides import Override, OverrideKind, constraint_pairs, effective, override_events
 from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.training import Model, estimate_m_and_prior, estimate_u, prior_model, term_frequencies
@@ -190,14 +189,20 @@ def _with_deterministic_pairs(
     left: np.ndarray,
     right: np.ndarray,
     touching: np.ndarray | None = None,
+    report: BlockingReport | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs plus every pair a deterministic rule links, which blocking may have missed."""
+    """Candidate pairs plus every pair a deterministic rule links, which blocking may have missed.
+
+    With touching records and a report, the records of the groups they push over the cap are added
+    to its `pushed_over_cap`, as blocking does for its own blocks."""
     size = len(fields["source"].codes)
     encoded = [left * size + right]
     for rule in settings.deterministic_rules:
         keys = blocks_touching(combine_around([fields[n] for n in rule.fields], touching), touching)
         rule_left, rule_right, _ = pairs_within_groups(keys, DETERMINISTIC_CAP, touching)
         encoded.append(rule_left * size + rule_right)
+        if touching is not None and report is not None and report.pushed_over_cap is not None:
+            report.pushed_over_cap |= pushed_over_cap(keys, DETERMINISTIC_CAP, touching)
     merged = distinct_sorted(np.concatenate(encoded))
     return merged // max(size, 1), merged % max(size, 1)
 
@@ -341,20 +346,6 @@ def _scored_pairs(
     return ScoredPairs(left, right, levels, match_weight, rule, veto, accepted, swapped, identified)
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Clustering and the id rule create millions of small objects and no reference cycles: the cyclic
-    garbage collector would walk the whole heap again and again for nothing (a fifth of their time)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _cluster_rows(
     settings: ResolutionSettings,
     fields: dict[str, Field],
@@ -370,7 +361,7 @@ def _cluster_rows(
     position = np.full(len(fields["source"].codes), -1, dtype=np.int64)
     position[rows] = np.arange(len(rows))
     accepted = pairs.accepted & (position[pairs.left] >= 0) & (position[pairs.right] >= 0)
-    with _without_cycle_collection():
+    with no_cycle_collection():
         return cluster(
             len(rows),
             position[pairs.left[accepted]],
@@ -467,7 +458,7 @@ def _identify(
     recorded_overrides: set[str],
     issued_before: set[str] | None = None,
 ) -> tuple[list[str], list[LedgerEvent]]:
-    with _without_cycle_collection():
+    with no_cycle_collection():
         evidence = _Evidence(table, pairs, settings, overrides)
         assignment = assign_ids(
             settings.id_prefix,
@@ -486,8 +477,7 @@ def _identify(
 
 
 def _keys(table: pa.Table) -> list[str]:
-    sources, ids = table.column("source").to_pylist(), table.column("source_id").to_pylist()
-    return [record_key(s, i) for s, i in zip(sources, ids, strict=True)]
+    return record_key_column(table).to_pylist()
 
 
 def _row_of(table: pa.Table) -> dict[str, int]:
@@ -587,8 +577,7 @@ def _found_by_deterministic_rules(
 
 def _rows_of(table: pa.Table, keys: Sequence[str]) -> dict[str, int]:
     """The row of each of `keys` (record keys) present in the table, found column-wise."""
-    table_keys = pc.binary_join_element_wise(table.column("source"), table.column("source_id"), ":")
-    rows = pc.index_in(pa.array(list(keys), pa.string()), value_set=table_keys).to_pylist()
+    rows = pc.index_in(pa.array(list(keys), pa.string()), value_set=record_key_column(table)).to_pylist()
     return {key: row for key, row in zip(keys, rows, strict=True) if row is not None}
 
 
@@ -641,7 +630,7 @@ def resolve_incremental(
     left, right, blocking_report = candidate_pairs(
         fields, settings.blocking_rules, settings.max_block_size, touching=fresh
     )
-    left, right = _with_deterministic_pairs(settings, fields, left, right, touching=fresh)
+    left, right = _with_deterministic_pairs(settings, fields, left, right, fresh, blocking_report)
     levels, swapped = _levels(settings, fields, left, right)
     new_pairs = _scored_pairs(settings, fields, model, left, right, levels, swapped)
 
@@ -651,9 +640,6 @@ def resolve_incremental(
     # records pushed over its cap (a block a changed record left only shrank).
     pushed = blocking_report.pushed_over_cap
     assert pushed is not None  # blocking with touching records reports them
-    for rule in settings.deterministic_rules:
-        keys = blocks_touching(combine_around([fields[n] for n in rule.fields], fresh), fresh)
-        pushed |= pushed_over_cap(keys, DETERMINISTIC_CAP, fresh)
     recheck = np.flatnonzero(~of_fresh & pushed[stored_left])
     found = np.ones(len(stored_left), dtype=bool)
     found[recheck] = found_by_rules(

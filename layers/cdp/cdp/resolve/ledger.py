@@ -70,6 +70,11 @@ def record_key(source: str, source_id: str) -> str:
     return f"{source}:{source_id}"
 
 
+def record_key_column(table: pa.Table, prefix: str = "") -> pa.ChunkedArray:
+    """`record_key` of every row, column-wise, from its `<prefix>source` and `<prefix>source_id`."""
+    return pc.binary_join_element_wise(table[f"{prefix}source"], table[f"{prefix}source_id"], ":")
+
+
 def new_id(prefix: str, source: str, source_id: str, issued: set[str] | frozenset[str] = frozenset()) -> str:
     """The id a cluster whose smallest record is (source, source_id) gets, avoiding ids ever issued."""
     base = f"{source}\x1f{source_id}"

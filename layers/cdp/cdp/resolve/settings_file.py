@@ -220,7 +220,7 @@ def read_document(text: str, origin: str) -> Any:
 
 
 def settings_document(settings: ResolutionSettings) -> str:
-    """A full settings document (YAML), in the shape `parse_settings` reads: a starting point to edit."""
+    """A full settings document (YAML) in the shape `settings_from_document` reads: a start to edit."""
     document = json.loads(json.dumps(settings.to_dict()))
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
 

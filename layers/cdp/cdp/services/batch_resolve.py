@@ -28,7 +28,7 @@ from cdp.ingest import open_table
 from cdp.model import IDENTITY_LEDGER_SCHEMA, LINEAGE_SCHEMA
 from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
 from cdp.resolve.engine import Resolution, input_columns, resolve_incremental
-from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids
+from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids, record_key_column
 from cdp.resolve.output import kept_pairs, links_table, summary, written_part
 from cdp.resolve.overrides import Override, make_override, parse_overrides, recorded_overrides
 from cdp.resolve.settings import ResolutionSettings
@@ -88,28 +88,20 @@ def read_settings(path: Path) -> ResolutionSettings:
         raise InputError(str(error)) from error
 
 
-def _folder_settings(folder: ResolveFolder, out: Path) -> ResolutionSettings:
-    """The settings the folder was resolved with (saved in model.json)."""
-    try:
-        return contact_settings(folder.model()["settings"], f"{out / 'model.json'}: settings")
-    except (KeyError, SettingsError) as error:
-        raise InputError(f"{out}: unusable stored settings ({error}); use another folder") from error
-
-
 def _run_settings(
-    folder: ResolveFolder | None, out: Path | None, requested: ResolutionSettings | None, full: bool
+    folder: ResolveFolder | None, requested: ResolutionSettings | None, full: bool
 ) -> ResolutionSettings:
     """A folder keeps the settings it was resolved with; other settings need a full run."""
-    if folder is None or out is None:
+    if folder is None:
         return requested or CONTACT_SETTINGS
-    kept = _folder_settings(folder, out)
+    kept = folder.settings()
     if requested is None or requested == kept:
         return kept
     if not full:
         raise InputError(
-            f"{out} was resolved with other settings (its model.json): an incremental run keeps them. "
-            "Give no --settings (or the same ones) to continue, --full to resolve everything again with "
-            "the new ones, or another --out folder"
+            f"{folder.path} was resolved with other settings (its model.json): an incremental run keeps "
+            "them. Give no --settings (or the same ones) to continue, --full to resolve everything again "
+            "with the new ones, or another --out folder"
         )
     return requested
 
@@ -122,11 +114,6 @@ def load_overrides(out: Path) -> list[Override]:
         return parse_overrides(json.loads(path.read_text(encoding="utf-8")))
     except ValueError as error:
         raise InputError(f"{path}: {error}") from error
-
-
-def _key_column(table: pa.Table) -> pa.ChunkedArray:
-    """Each row's record key (`source:source_id`) as an Arrow column."""
-    return pc.binary_join_element_wise(table["source"], table["source_id"], ":")
 
 
 def _content(table: pa.Table, rows: list[int], columns: list[str]) -> list[str]:
@@ -158,7 +145,7 @@ class _Fresh:
 
 def _fresh(folder: ResolveFolder, stored_keys: pa.ChunkedArray, staged: pa.Table) -> _Fresh:
     # A key sent twice: its last row.
-    latest = {key: row for row, key in enumerate(_key_column(staged).to_pylist())}
+    latest = {key: row for row, key in enumerate(record_key_column(staged).to_pylist())}
     # The stored keys are looked up in the batch's (a hash of the batch, not of the history).
     position = pc.index_in(stored_keys, value_set=pa.array(list(latest), pa.string()))
     found = pc.indices_nonzero(pc.is_valid(position))
@@ -255,7 +242,7 @@ def _resolve_all(
         previous = previous_ids(xref, "customer_id", history, settings.entity)
         records = folder.records().drop_columns(["row"])
         if staged is not None:
-            added = _fresh(folder, _key_column(xref), staged)
+            added = _fresh(folder, record_key_column(xref), staged)
             records, fresh = added.merged_into(records), len(added.rows)
         else:
             fresh = 0
@@ -298,7 +285,7 @@ def _resolve_added(
     if staged is None:
         added = _Fresh(stored.schema.empty_table(), np.empty(0, dtype=np.int64))
     else:
-        added = _fresh(folder, _key_column(xref), staged)
+        added = _fresh(folder, record_key_column(xref), staged)
     records = added.merged_into(stored)
     fresh = added.mask(records.num_rows)
     # Of the ledger, only what ids were created when, and the events an override caused.
@@ -392,7 +379,7 @@ def resolve_stream(
         ResolveFolder.upgrade(out)
     folder = ResolveFolder.open(out) if out is not None else None
     overrides = load_overrides(out) if out is not None else []
-    settings = _run_settings(folder, out, settings, full)
+    settings = _run_settings(folder, settings, full)
     staged: pa.Table | None = None
     if stream is not None:
         reader = open_table(stream, filename)
@@ -425,7 +412,7 @@ def add_override(
         override = make_override(kind, first, second, by, why, now or datetime.now(UTC))
     except ValueError as error:
         raise InputError(str(error)) from error
-    known = _key_column(folder.xref())
+    known = record_key_column(folder.xref())
     for record in (override.first, override.second):
         if not pc.is_in(pa.scalar(record), value_set=known).as_py():
             raise InputError(f"{out}: no record {record!r} (records are named source:source_id)")

@@ -14,7 +14,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cdp.resolve.engine import explain_pair, input_columns
-from cdp.resolve.settings_file import SettingsError, contact_settings
 from cdp.resolve.training import Model
 from cdp.services.resolve_folder import InputError, ResolveFolder
 
@@ -43,11 +42,7 @@ def explain_records(out_dir: Path, first: str, second: str) -> dict[str, Any]:
         folder = ResolveFolder.open(out_dir)
         if folder is None:
             raise ExplainError(f"{out_dir}: not a `cdp resolve` output")
-        saved = folder.model()
-        try:
-            settings = contact_settings(saved["settings"], f"{out_dir / 'model.json'}: settings")
-        except (KeyError, SettingsError) as error:
-            raise ExplainError(f"{out_dir}: unusable stored settings ({error})") from error
+        saved, settings = folder.model(), folder.settings()
         # Only the columns the engine compares: what the waterfall shows.
         records = folder.records(sorted(input_columns(settings))).drop_columns(["row"])
         xref = folder.xref()

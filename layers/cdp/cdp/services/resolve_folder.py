@@ -33,6 +33,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cdp.model import IDENTITY_LEDGER_SCHEMA
+from cdp.resolve.ledger import record_key_column
+from cdp.resolve.settings import ResolutionSettings
+from cdp.resolve.settings_file import SettingsError, contact_settings
 from cdp.services.batch_normalize import InputError
 
 LAYOUT = 2
@@ -120,8 +123,8 @@ class ResolveFolder:
             raise InputError(
                 f"{path}: an incomplete `cdp resolve` output ({error}); use another folder"
             ) from error
-        keys = _keys(xref, "")
-        rows = [pc.index_in(_keys(links, f"{end}_"), value_set=keys) for end in ("left", "right")]
+        keys = record_key_column(xref)
+        rows = [pc.index_in(record_key_column(links, f"{end}_"), value_set=keys) for end in ("left", "right")]
         if records.num_rows != xref.num_rows or any(r.null_count for r in rows):
             raise InputError(f"{path}: links or records that the xref does not hold; use another folder")
         run = RunFiles(
@@ -169,6 +172,15 @@ class ResolveFolder:
             except (OSError, ValueError) as error:
                 raise InputError(f"{self.path / MODEL}: unreadable ({error}); use another folder") from error
         return self._model
+
+    def settings(self) -> ResolutionSettings:
+        """The settings the folder was resolved with (saved in model.json)."""
+        origin = f"{self.path / MODEL}: settings"
+        try:
+            return contact_settings(self.model()["settings"], origin)
+        except (KeyError, SettingsError) as error:
+            message = f"{self.path}: unusable stored settings ({error}); use another folder"
+            raise InputError(message) from error
 
     def records(self, columns: Sequence[str] | None = None, rows: np.ndarray | None = None) -> pa.Table:
         """The current version of every record (or of those of `rows`), in record order, with its `row`.
@@ -254,6 +266,3 @@ def _pair_codes(pairs: pa.Table, size: int) -> np.ndarray:
     """One integer per (left_row, right_row) pair."""
     return pairs["left_row"].to_numpy() * size + pairs["right_row"].to_numpy()
 
-
-def _keys(table: pa.Table, prefix: str) -> pa.ChunkedArray:
-    return pc.binary_join_element_wise(table[f"{prefix}source"], table[f"{prefix}source_id"], ":")
