@@ -51,7 +51,7 @@ def test_links_from_the_written_part_are_the_links_of_the_whole_resolution() -> 
     # Then it holds only the kept pairs, no ids or ledger events, and only the codes of the fields with
     # term frequencies
     assert len(part.pairs) == len(kept_pairs(resolution))
-    assert part.ids == [] and part.events == []
+    assert part.ids == [] and len(part.events) == 0
     tf_fields = {CONTACT_SETTINGS.comparisons[c].field for c in resolution.model.term_frequencies}
     assert set(part.fields) == tf_fields
     assert all(field.values == [] for field in part.fields.values())

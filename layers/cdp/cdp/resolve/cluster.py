@@ -15,6 +15,10 @@ a link between two single records, whose own comparisons and vetoes already weig
 Manual overrides come on top: force-linked records are joined before any other link, whatever the
 evidence and the size guard, and no merge ever puts two force-separated records in one cluster, even
 through a chain of other records.
+
+Most connected components of the links cannot refuse a merge at all: no override, no more records than
+the guard, at most one value of each conflict and compatible field. Each becomes one cluster at once
+(column-wise); only the others go through the link-by-link loop, whose order matters.
 """
 
 from __future__ import annotations
@@ -74,7 +78,16 @@ def cluster(
         The label of every record (the smallest record index of its cluster) and a report.
     """
     forced = deterministic if deterministic is not None else np.zeros(len(left), dtype=bool)
-    order = np.lexsort((right, left, -strength, ~forced))
+    overridden = np.array([i for pair in [*force_linked, *force_separated] for i in pair], dtype=np.int64)
+    component = connected_components(
+        size, np.r_[left, overridden[0::2]].astype(np.int64), np.r_[right, overridden[1::2]].astype(np.int64)
+    )
+    settled = _settled(
+        component, overridden, [*conflicts, *(item.codes for item in compatibles)], max_cluster_size
+    )
+    # The links of the other components, in the order they are applied.
+    looped = np.flatnonzero(~settled[left])
+    order = looped[np.lexsort((right[looped], left[looped], -strength[looped], ~forced[looped]))]
     separated_from: dict[int, set[int]] = defaultdict(set)
     for a, b in force_separated:
         separated_from[a].add(b)
@@ -136,8 +149,10 @@ def cluster(
             continue
         join(a, b)
 
-    for k in order.tolist():
-        a, b = find(int(left[k])), find(int(right[k]))
+    for one, other, is_forced in zip(
+        left[order].tolist(), right[order].tolist(), forced[order].tolist(), strict=True
+    ):
+        a, b = find(one), find(other)
         if a == b:
             continue
         size_a, size_b = len(members.get(a, (a,))), len(members.get(b, (b,)))
@@ -148,7 +163,7 @@ def cluster(
             report.refused_separated += 1
             continue
         # Two single records: the link's own comparisons and vetoes already weighed their values.
-        if not forced[k] and size_a + size_b > 2:
+        if not is_forced and size_a + size_b > 2:
             if conflicting(a, b):
                 report.refused_conflict += 1
                 continue
@@ -156,6 +171,48 @@ def cluster(
                 report.refused_incompatible += 1
                 continue
         join(a, b)
-    labels = np.fromiter((find(i) for i in range(size)), dtype=np.int64, count=size)
-    report.largest = sorted((len(m) for m in members.values()), reverse=True)[:10] or ([1] if size else [])
+    labels = component.copy()
+    looped_records = np.flatnonzero(~settled)
+    labels[looped_records] = [find(i) for i in looped_records.tolist()]
+    settled_sizes = np.bincount(component[settled], minlength=size)
+    largest = [*(len(m) for m in members.values()), *np.sort(settled_sizes)[-10:].tolist()]
+    report.largest = [n for n in sorted(largest, reverse=True)[:10] if n > 1] or ([1] if size else [])
     return labels, report
+
+
+def connected_components(size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per record, the smallest record of its connected component over the links (column-wise: roots
+    hooked under the smaller root of each link, then pointer jumping, until every link is inside)."""
+    parent = np.arange(size, dtype=np.int64)
+    while True:
+        root_left, root_right = parent[left], parent[right]
+        apart = root_left != root_right
+        if not apart.any():
+            return parent
+        np.minimum.at(
+            parent,
+            np.maximum(root_left[apart], root_right[apart]),
+            np.minimum(root_left[apart], root_right[apart]),
+        )
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
+
+
+def _settled(
+    component: np.ndarray, overridden: np.ndarray, value_codes: Sequence[np.ndarray], max_cluster_size: int
+) -> np.ndarray:
+    """Per record, whether its whole component is one cluster whatever the order of its links: no merge in
+    it can be refused (no override, no more records than the guard, at most one value per field)."""
+    size = len(component)
+    fine = np.bincount(component, minlength=size) <= max_cluster_size
+    fine[component[overridden]] = False
+    for codes in value_codes:
+        # A component holds two values when a record's differs from the one some record wrote for it.
+        present = np.flatnonzero(codes >= 0)
+        written = np.full(size, -1, dtype=np.int64)
+        written[component[present]] = codes[present]
+        fine[component[present[written[component[present]] != codes[present]]]] = False
+    return fine[component]

@@ -39,7 +39,7 @@ from cdp.resolve.columns import (
     source_columns,
 )
 from cdp.resolve.compare import comparison_levels, levels_of_value_pairs, probability, swapped_pairs
-from cdp.resolve.ledger import LedgerEvent, PreviousIds, assign_ids, record_key_column
+from cdp.resolve.ledger import NO_EVENTS, LedgerEvents, PreviousIds, assign_ids, record_key_column
 from cdp.resolve.overrides import Override, OverrideKind, constraint_pairs, effective, override_events
 from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.training import Model, estimate_m_and_prior, estimate_u, prior_model, term_frequencies
@@ -96,7 +96,7 @@ class Resolution:
     clustering: ClusterReport
     settings: ResolutionSettings
     fields: dict[str, Field]
-    events: list[LedgerEvent] = field(default_factory=list)
+    events: LedgerEvents = field(default_factory=lambda: NO_EVENTS)
 
     @property
     def entity_count(self) -> int:
@@ -296,15 +296,15 @@ def _deterministic(
 def _compatible_fields(settings: ResolutionSettings, fields: dict[str, Field]) -> list[CompatibleField]:
     out: list[CompatibleField] = []
     for name in settings.compatible_fields:
-        comparison, field = settings.comparison(name), fields[name]
+        comparison, values = settings.comparison(name), fields[name].values
         different = len(comparison.levels) - 1
 
         @lru_cache(maxsize=200_000)
-        def compatible(a: int, b: int, comparison=comparison, field=field, different=different) -> bool:
-            level = levels_of_value_pairs(comparison, field.values, np.array([a]), np.array([b]))[0]
+        def compatible(a: int, b: int, comparison=comparison, values=values, different=different) -> bool:
+            level = levels_of_value_pairs(comparison, values, np.array([a]), np.array([b]))[0]
             return int(level) != different
 
-        out.append(CompatibleField(field.codes, compatible))
+        out.append(CompatibleField(fields[name].codes, compatible))
     return out
 
 
@@ -457,13 +457,13 @@ def _identify(
     overrides: Sequence[Override],
     recorded_overrides: set[str],
     issued_before: set[str] | None = None,
-) -> tuple[list[str], list[LedgerEvent]]:
+) -> tuple[list[str], LedgerEvents]:
     with no_cycle_collection():
         evidence = _Evidence(table, pairs, settings, overrides)
         assignment = assign_ids(
             settings.id_prefix,
-            table.column("source").to_pylist(),
-            table.column("source_id").to_pylist(),
+            table.column("source"),
+            table.column("source_id"),
             labels,
             previous,
             evidence.merged,

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 import pyarrow as pa
@@ -49,6 +49,77 @@ class LedgerEvent(NamedTuple):
     other_id: str | None
     record_keys: tuple[str, ...]
     evidence: str
+
+
+_EVENT_COLUMNS = ("event", "customer_id", "other_id", "record_keys", "evidence")
+_EVENTS_SCHEMA = pa.schema([IDENTITY_LEDGER_SCHEMA.field(name) for name in _EVENT_COLUMNS])
+
+
+@dataclass(frozen=True, eq=False)
+class LedgerEvents(Sequence[LedgerEvent]):
+    """A run's ledger events, column-wise: a first run creates one per cluster (hundreds of thousands at
+    a million records), built and written without a Python object each. Indexing gives `LedgerEvent`s."""
+
+    columns: pa.Table  # the event columns of IDENTITY_LEDGER_SCHEMA
+
+    @classmethod
+    def of(cls, events: Sequence[LedgerEvent]) -> LedgerEvents:
+        return cls(
+            pa.table(
+                {
+                    "event": [e.event.value for e in events],
+                    "customer_id": [e.customer_id for e in events],
+                    "other_id": [e.other_id for e in events],
+                    "record_keys": [list(e.record_keys) for e in events],
+                    "evidence": [e.evidence for e in events],
+                },
+                schema=_EVENTS_SCHEMA,
+            )
+        )
+
+    def __len__(self) -> int:
+        return self.columns.num_rows
+
+    @overload
+    def __getitem__(self, index: int) -> LedgerEvent: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LedgerEvent]: ...
+    def __getitem__(self, index: int | slice) -> LedgerEvent | list[LedgerEvent]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        return _event(self.columns.slice(range(len(self))[index], 1).to_pylist()[0])
+
+    def __iter__(self) -> Iterator[LedgerEvent]:
+        return map(_event, self.columns.to_pylist())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LedgerEvents):
+            return self.columns.equals(other.columns)
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __add__(self, other: LedgerEvents | Sequence[LedgerEvent]) -> LedgerEvents:
+        more = other if isinstance(other, LedgerEvents) else LedgerEvents.of(other)
+        return LedgerEvents(pa.concat_tables([self.columns, more.columns]))
+
+    def counts(self) -> dict[str, int]:
+        """How many events of each type (in order of first appearance)."""
+        counted = pc.value_counts(self.columns["event"])
+        return dict(
+            zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)
+        )
+
+
+def _event(row: dict[str, Any]) -> LedgerEvent:
+    return LedgerEvent(
+        LedgerEventType(row["event"]),
+        row["customer_id"],
+        row["other_id"],
+        tuple(row["record_keys"]),
+        row["evidence"],
+    )
+
+
+NO_EVENTS = LedgerEvents(_EVENTS_SCHEMA.empty_table())
 
 
 @dataclass(frozen=True)
@@ -92,7 +163,7 @@ class IdAssignment:
     """One id per record (in row order) and the ledger events of the run."""
 
     ids: list[str]
-    events: list[LedgerEvent]
+    events: LedgerEvents
 
 
 _NEW_RECORDS = json.dumps({"reason": "new records"})
@@ -102,10 +173,16 @@ def _no_evidence(_: Sequence[int], __: Sequence[int]) -> str:
     return ""
 
 
+def _strings(values: Sequence[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks()
+    return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+
+
 def assign_ids(
     prefix: str,
-    sources: Sequence[str],
-    source_ids: Sequence[str],
+    sources: Sequence[str] | pa.Array | pa.ChunkedArray,
+    source_ids: Sequence[str] | pa.Array | pa.ChunkedArray,
     labels: np.ndarray,
     previous: PreviousIds,
     merge_evidence: Evidence = _no_evidence,
@@ -122,27 +199,24 @@ def assign_ids(
         merge_evidence, split_evidence: what to record as the evidence of a merge or a split.
         issued_before: ids issued earlier that `previous` may not name (a new id is none of them).
     """
-    keys = [record_key(s, i) for s, i in zip(sources, source_ids, strict=True)]
+    source_array, id_array = _strings(sources), _strings(source_ids)
+    size = len(source_array)
     # Records sort by (source, source_id), as the first run's ids are derived.
-    joined = pc.binary_join_element_wise(
-        pa.array(sources, pa.string()), pa.array(source_ids, pa.string()), "\x1f"
-    )
+    joined = pc.binary_join_element_wise(source_array, id_array, "\x1f")
     rank = pc.sort_indices(joined).to_numpy(zero_copy_only=False).astype(np.int64)
-    order = rank[np.argsort(np.asarray(labels)[rank], kind="stable")] if len(keys) else np.empty(0, np.int64)
+    order = rank[np.argsort(np.asarray(labels)[rank], kind="stable")] if size else np.empty(0, np.int64)
     sorted_labels = np.asarray(labels)[order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]) if len(order) else order
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]) if size else order
     if not previous.ids:
-        return _first_ids(prefix, sources, source_ids, keys, rank, order, starts, issued_before)
+        return _first_ids(prefix, source_array, id_array, rank, order, starts, issued_before)
+    source_list, id_list = source_array.to_pylist(), id_array.to_pylist()
+    keys = [record_key(s, i) for s, i in zip(source_list, id_list, strict=True)]
     # Clusters as row lists, each sorted by record, listed by their smallest record.
-    position = np.empty(len(keys), dtype=np.int64)
-    position[rank] = np.arange(len(keys))
-    clusters = sorted(np.split(order, starts[1:]) if len(order) else [], key=lambda rows: position[rows[0]])
-    # Previous ids held by each cluster's records (none at all on a first run: skip the lookups).
-    held = (
-        [Counter(previous.ids[keys[r]] for r in rows if keys[r] in previous.ids) for rows in clusters]
-        if previous.ids
-        else [Counter()] * len(clusters)
-    )
+    position = np.empty(size, dtype=np.int64)
+    position[rank] = np.arange(size)
+    clusters = sorted(np.split(order, starts[1:]) if size else [], key=lambda rows: position[rows[0]])
+    # Previous ids held by each cluster's records.
+    held = [Counter(previous.ids[keys[r]] for r in rows if keys[r] in previous.ids) for rows in clusters]
 
     heir: dict[str, int] = {}
     for number, counts in enumerate(held):
@@ -152,7 +226,7 @@ def assign_ids(
                 heir[old_id] = number
 
     issued = set(previous.created) | set(previous.ids.values()) | set(issued_before)
-    ids = [""] * len(keys)
+    ids = [""] * size
     events: list[LedgerEvent] = []
     kept_by: list[str] = []
     for number, rows in enumerate(clusters):
@@ -173,7 +247,7 @@ def assign_ids(
                     )
                 )
         else:
-            kept = new_id(prefix, sources[rows[0]], source_ids[rows[0]], issued)
+            kept = new_id(prefix, source_list[rows[0]], id_list[rows[0]], issued)
             issued.add(kept)
             events.append(
                 LedgerEvent(
@@ -189,7 +263,7 @@ def assign_ids(
             ids[r] = kept
 
     # Records that left an id for a cluster that is not its heir: a split of that id.
-    for number, rows in enumerate(clusters if previous.ids else ()):
+    for number, rows in enumerate(clusters):
         moved_from: dict[str, list[int]] = defaultdict(list)
         for r in rows:
             old_id = previous.ids.get(keys[r])
@@ -206,56 +280,74 @@ def assign_ids(
                     split_evidence(remaining, moved),
                 )
             )
-    return IdAssignment(ids, events)
+    return IdAssignment(ids, LedgerEvents.of(events))
 
 
 def _first_ids(
     prefix: str,
-    sources: Sequence[str],
-    source_ids: Sequence[str],
-    keys: list[str],
+    sources: pa.Array,
+    source_ids: pa.Array,
     rank: np.ndarray,
     order: np.ndarray,
     starts: np.ndarray,
     issued_before: set[str] | frozenset[str],
 ) -> IdAssignment:
     """:func:`assign_ids` when no record had an id: every cluster is created, named from its smallest
-    record; the same ids and events as the general rule, without its per-record lookups."""
-    position = np.empty(len(keys), dtype=np.int64)
-    position[rank] = np.arange(len(keys))
-    ends = np.r_[starts[1:], len(order)].astype(np.int64)
-    # Within a cluster records come by rank, so a cluster's first row is its smallest record.
+    record; the same ids and events as the general rule, built column-wise (a Python string per
+    cluster id, no object per record or event)."""
+    size = len(sources)
+    position = np.empty(size, dtype=np.int64)
+    position[rank] = np.arange(size)
+    lengths = np.diff(np.r_[starts, size]).astype(np.int64)
+    # Within a cluster records come by rank, so a cluster's first row is its smallest record; events
+    # come by smallest record.
     by_smallest = np.argsort(position[order[starts]], kind="stable")
-    sorted_keys = [keys[r] for r in order.tolist()]
+    smallest = pa.array(order[starts[by_smallest]])
     issued = set(issued_before)
-    cluster_ids: list[str] = [""] * len(starts)
-    events: list[LedgerEvent] = []
-    for cluster in by_smallest.tolist():
-        start, end = int(starts[cluster]), int(ends[cluster])
-        smallest = int(order[start])
-        kept = new_id(prefix, sources[smallest], source_ids[smallest], issued)
+    created: list[str] = []
+    for source, source_id in zip(
+        sources.take(smallest).to_pylist(), source_ids.take(smallest).to_pylist(), strict=True
+    ):
+        kept = new_id(prefix, source, source_id, issued)
         issued.add(kept)
-        cluster_ids[cluster] = kept
-        events.append(
-            LedgerEvent(LedgerEventType.CREATED, kept, None, tuple(sorted_keys[start:end]), _NEW_RECORDS)
-        )
-    ids = np.empty(len(keys), dtype=object)
-    ids[order] = np.repeat(np.array(cluster_ids, dtype=object), ends - starts)
-    return IdAssignment(ids.tolist(), events)
+        created.append(kept)
+    cluster_ids = np.empty(len(starts), dtype=object)
+    cluster_ids[by_smallest] = created
+    ids = np.empty(size, dtype=object)
+    ids[order] = np.repeat(cluster_ids, lengths)
+    # Each event's record keys: its cluster's rows, clusters in event order.
+    event_lengths = lengths[by_smallest]
+    offsets = np.r_[0, np.cumsum(event_lengths)]
+    gather = order[np.repeat(starts[by_smallest] - offsets[:-1], event_lengths) + np.arange(size)]
+    keys = record_key_column(pa.table({"source": sources, "source_id": source_ids})).combine_chunks()
+    count = len(created)
+    columns = pa.table(
+        {
+            "event": pa.repeat(pa.scalar(LedgerEventType.CREATED.value), count),
+            "customer_id": pa.array(created, pa.string()),
+            "other_id": pa.nulls(count, pa.string()),
+            "record_keys": pa.ListArray.from_arrays(
+                pa.array(offsets, pa.int32()), keys.take(pa.array(gather))
+            ),
+            "evidence": pa.repeat(pa.scalar(_NEW_RECORDS), count),
+        },
+        schema=_EVENTS_SCHEMA,
+    )
+    return IdAssignment(ids.tolist(), LedgerEvents(columns))
 
 
-def ledger_table(events: Sequence[LedgerEvent], entity: str, run_id: str, at: datetime) -> pa.Table:
+def ledger_table(
+    events: LedgerEvents | Sequence[LedgerEvent], entity: str, run_id: str, at: datetime
+) -> pa.Table:
     """A run's events as `identity_ledger` rows."""
+    columns = (events if isinstance(events, LedgerEvents) else LedgerEvents.of(events)).columns
+    count = columns.num_rows
     return pa.table(
         {
-            "entity": [entity] * len(events),
-            "run_id": [run_id] * len(events),
-            "at": pa.array([at] * len(events), IDENTITY_LEDGER_SCHEMA.field("at").type),
-            "event": [e.event.value for e in events],
-            "customer_id": [e.customer_id for e in events],
-            "other_id": [e.other_id for e in events],
-            "record_keys": [list(e.record_keys) for e in events],
-            "evidence": [e.evidence for e in events],
+            "entity": pa.repeat(pa.scalar(entity, pa.string()), count),
+            "run_id": pa.repeat(pa.scalar(run_id, pa.string()), count),
+            "at": pa.repeat(pa.scalar(at, IDENTITY_LEDGER_SCHEMA.field("at").type), count),
+            **{name: columns[name] for name in _EVENT_COLUMNS},
         },
         schema=IDENTITY_LEDGER_SCHEMA,
     )

@@ -11,6 +11,7 @@ import pyarrow as pa
 from cdp.model import LINKS_SCHEMA
 from cdp.resolve.columns import Field
 from cdp.resolve.engine import Resolution, named
+from cdp.resolve.ledger import NO_EVENTS
 
 # A rejected pair is worth keeping when it came within this many bits of the threshold: the near misses
 # a data steward reviews. Further ones are dropped (at a million records they are millions).
@@ -41,7 +42,7 @@ def written_part(resolution: Resolution, near_miss_bits: float | None = NEAR_MIS
     return replace(
         resolution,
         ids=[],
-        events=[],
+        events=NO_EVENTS,
         pairs=resolution.pairs.take(kept_pairs(resolution, near_miss_bits)),
         fields={name: Field(f.codes, []) for name, f in resolution.fields.items() if name in tf_fields},
     )

@@ -14,7 +14,6 @@ rewritten.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -217,7 +216,7 @@ def _summary(resolution: Resolution, run_id: str, full: bool, fresh: int) -> dic
             "run_id": run_id,
             "mode": "full" if full else "incremental",
             "fresh_records": fresh,
-            "ledger_events": dict(Counter(event.event.value for event in resolution.events)),
+            "ledger_events": resolution.events.counts(),
         }
     )
     return result
