@@ -12,7 +12,7 @@ import pytest
 from cdp.resolve import CONTACT_SETTINGS, resolve_records
 from cdp.resolve.blocking import candidate_pairs
 from cdp.resolve.cluster import CompatibleField, cluster
-from cdp.resolve.columns import factorize
+from cdp.resolve.columns import extend_fields, factorize
 from cdp.resolve.compare import comparison_levels
 from cdp.resolve.nicknames import is_alias
 from cdp.resolve.settings import BlockingRule, Comparison, ResolutionSettings
@@ -311,3 +311,14 @@ def test_an_agreeing_customer_number_lifts_vetoes() -> None:
     explained = resolution.explanation(0)
     assert explained.get("identified") and "veto" not in explained
     assert resolution.entity_count == 1
+
+
+def test_extending_fields_keeps_stored_codes_and_appends_only_new_values() -> None:
+    # Given a field of three records, and the same field of a changed record 1 and a new record 3
+    stored = {"city": factorize(pa.array(["lyon", "paris", None]))}
+    added = {"city": factorize(pa.array(["nice", "lyon"]))}
+    # When the stored field is extended with them
+    extended = extend_fields(stored, added, np.array([1, 3]), 4)["city"]
+    # Then stored codes stay, "nice" is appended, "lyon" keeps its code, "paris" stays listed unused
+    assert extended.values == ["lyon", "paris", "nice"]
+    assert extended.codes.tolist() == [0, 2, -1, 0]

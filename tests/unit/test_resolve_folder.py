@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from cdp.resolve.columns import record_fields
+from cdp.resolve.engine import field_names, input_columns
 from cdp.services.batch_resolve import BatchResolution, InputError, resolve_stream
 from cdp.services.explain import ExplainError, explain_records
 from cdp.services.resolve_folder import ResolveFolder
@@ -154,3 +156,53 @@ def test_a_folder_with_a_broken_manifest_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="manifest.json"):
         _resolve([MARIE], tmp_path, hour=0)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["manifest.json"]
+
+
+def _decoded(fields: dict) -> dict[str, list[str | None]]:
+    """Each field's value per record (codes are labels: two factorizations compare by values)."""
+    return {name: [field.value(i) for i in range(len(field.codes))] for name, field in fields.items()}
+
+
+def test_the_folder_keeps_the_engines_fields_and_an_incremental_run_adds_only_its_records(
+    tmp_path: Path,
+) -> None:
+    # Given a first run, then a run changing Marie's web record and adding a Jean record
+    _resolve([MARIE, MARIE_WEB, JEAN], tmp_path, hour=0)
+    moved = ("web", "a", "marie", "dupont", "m.dupont@gmail.com", "0700000000", "75011")
+    result = _resolve([moved, JEAN_SHOP], tmp_path, hour=1)
+    folder = ResolveFolder.open(tmp_path)
+    assert folder is not None
+    names = field_names(folder.settings())
+    # When the folder's fields are read back
+    kept = folder.fields(names)
+    # Then they are what factorizing every current record gives
+    assert kept is not None
+    expected = record_fields(folder.records(sorted(input_columns(folder.settings()))), names)
+    assert _decoded(kept) == _decoded(expected)
+    # And the second run wrote the codes of its two records only, and only the values new to a field
+    assert result.run.fields.codes["row"].to_pylist() == [1, 3]
+    # (the new e-mail key, gmail's dots dropped, and the new source; Jean's e-mail was known)
+    assert result.run.fields.values.to_pylist() == [
+        {"field": "email_key", "code": 2, "value": "mdupont@gmail.com"},
+        {"field": "source", "code": 2, "value": "shop"},
+    ]
+
+
+def test_a_folder_without_kept_fields_is_factorized_once_then_kept(tmp_path: Path) -> None:
+    # Given a folder written before the fields were kept (no `fields_from` in its manifest)
+    _resolve([MARIE, MARIE_WEB, JEAN], tmp_path, hour=0)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    (tmp_path / "manifest.json").write_text(json.dumps({"layout": 2, "runs": manifest["runs"]}))
+    folder = ResolveFolder.open(tmp_path)
+    assert folder is not None and folder.fields(field_names(folder.settings())) is None
+    # When an incremental run adds a record
+    result = _resolve([JEAN_SHOP], tmp_path, hour=1)
+    # Then it keeps every record's fields from then on, and the ids are those of a folder that had them
+    folder = ResolveFolder.open(tmp_path)
+    assert folder is not None and folder.fields_from == result.run.run_id
+    assert result.run.fields.complete and result.run.fields.codes.num_rows == 4
+    kept = folder.fields(field_names(folder.settings()))
+    assert kept is not None and all(len(field.codes) == 4 for field in kept.values())
+    _resolve([MARIE, MARIE_WEB, JEAN], tmp_path / "kept", hour=0)
+    _resolve([JEAN_SHOP], tmp_path / "kept", hour=1)
+    assert _ids(tmp_path) == _ids(tmp_path / "kept")

@@ -76,6 +76,30 @@ def factorize(array: pa.Array | pa.ChunkedArray) -> Field:
     return Field(np.r_[to_code, -1][codes], encoded.dictionary.to_pylist())
 
 
+def extend_fields(
+    stored: Mapping[str, Field], added: Mapping[str, Field], rows: np.ndarray, size: int
+) -> dict[str, Field]:
+    """The fields of `size` records: `stored` ones, with `rows` (changed rows in place, new ones after)
+    holding the values of `added` (the fields of those records alone, in the order of `rows`).
+
+    Stored codes stay as they are and a value new to a field is appended to its values: a run adding a
+    few records to millions factorizes only theirs. Values no record holds any more stay listed (their
+    count is zero); codes are labels, nothing depends on their order.
+    """
+    extended: dict[str, Field] = {}
+    for name, field in stored.items():
+        local = added[name]
+        code_of = {value: code for code, value in enumerate(field.values)}
+        new_values = [value for value in local.values if value not in code_of]  # local values are distinct
+        code_of.update((value, len(field.values) + k) for k, value in enumerate(new_values))
+        to_code = np.array([code_of[value] for value in local.values] + [-1], dtype=np.int64)
+        codes = np.full(size, -1, dtype=np.int64)
+        codes[: len(field.codes)] = field.codes
+        codes[rows] = to_code[local.codes]  # -1 indexes the trailing -1
+        extended[name] = Field(codes, field.values + new_values)
+    return extended
+
+
 def derive(field: Field, function: Callable[[str], str | None]) -> Field:
     """A new field computed from each distinct value of another (None or "" = missing)."""
     derived = [function(value) or None for value in field.values]

@@ -93,9 +93,7 @@ def _possible_aliases(values: list[str], a: np.ndarray, b: np.ndarray) -> np.nda
     in_table = np.fromiter((value in NICKNAME_NAMES for value in values), bool, len(values))
     short = np.fromiter((len(value.replace(" ", "")) <= 2 for value in values), bool, len(values))
     compound = np.fromiter((len(value.split()) > 1 for value in values), bool, len(values))
-    return np.flatnonzero(
-        (in_table[a] & in_table[b]) | short[a] | short[b] | compound[a] | compound[b]
-    )
+    return np.flatnonzero((in_table[a] & in_table[b]) | short[a] | short[b] | compound[a] | compound[b])
 
 
 def comparison_levels(
@@ -156,9 +154,7 @@ def swapped_pairs(
     if not len(check):
         return swapped
     # Both crosswise sides must reach the threshold: the second is computed only where the first does.
-    one = _crosswise_similarity(
-        first.values, last.values, first.codes[left[check]], last.codes[right[check]]
-    )
+    one = _crosswise_similarity(first.values, last.values, first.codes[left[check]], last.codes[right[check]])
     check = check[one >= threshold]
     other = _crosswise_similarity(
         last.values, first.values, last.codes[left[check]], first.codes[right[check]]

@@ -169,7 +169,8 @@ class Resolution:
         return "score" if rule == SCORE else self.settings.deterministic_rules[rule].name
 
 
-def _field_names(settings: ResolutionSettings) -> set[str]:
+def field_names(settings: ResolutionSettings) -> set[str]:
+    """The fields (`cdp.resolve.columns.record_fields`) the settings block, compare or cluster on."""
     names = {"source"}  # not source_id: every record has its own, no rule compares it
     names |= {name for rule in settings.blocking_rules for name in rule.fields + rule.refine}
     names |= {c.field for c in settings.comparisons}
@@ -180,7 +181,7 @@ def _field_names(settings: ResolutionSettings) -> set[str]:
 
 def input_columns(settings: ResolutionSettings) -> set[str]:
     """The staged columns a resolution with these settings reads (the others need not be loaded)."""
-    return source_columns(_field_names(settings)) | {"source_id"}
+    return source_columns(field_names(settings)) | {"source_id"}
 
 
 def _with_deterministic_pairs(
@@ -507,7 +508,7 @@ def resolve_records(
         events of the run.
     """
     size = table.num_rows
-    fields = record_fields(table, _field_names(settings))
+    fields = record_fields(table, field_names(settings))
     left, right, blocking_report = candidate_pairs(fields, settings.blocking_rules, settings.max_block_size)
     left, right = _with_deterministic_pairs(settings, fields, left, right)
     levels, swapped = _levels(settings, fields, left, right)
@@ -601,6 +602,7 @@ def resolve_incremental(
     model: Model,
     overrides: Sequence[Override] = (),
     recorded_overrides: set[str] | None = None,
+    fields: dict[str, Field] | None = None,
 ) -> IncrementalResolution:
     """Add new or changed records to a resolved set without redoing the rest.
 
@@ -617,15 +619,19 @@ def resolve_incremental(
       other record keeps its cluster and its id.
 
     Args:
-        table: every record: the stored ones, changed ones in place, then new ones.
+        table: every record: the stored ones, changed ones in place, then new ones (only `source` and
+            `source_id` are read when `fields` are given).
         fresh: per record, whether it is new or changed.
         stored_pairs: the previous run's stored links as row pairs, and whether each was accepted.
         previous_row_ids: per record, its previous id (null for a new record).
         previous: the previous ids' creation times (`created`); its `ids` may be left empty.
         settings, model: the stored settings and model.
         overrides, recorded_overrides: as for `resolve_records`.
+        fields: the records' fields (`field_names`), when known (see `cdp.resolve.columns.extend_fields`);
+            None: factorized from `table`.
     """
-    fields = record_fields(table, _field_names(settings))
+    if fields is None:
+        fields = record_fields(table, field_names(settings))
     term_frequencies(settings, fields, model)
     left, right, blocking_report = candidate_pairs(
         fields, settings.blocking_rules, settings.max_block_size, touching=fresh
@@ -718,7 +724,7 @@ def explain_pair(
 
     `model` is the run's (see `Model.from_dict`); term frequencies are recomputed from the table.
     """
-    fields = record_fields(table, _field_names(settings))
+    fields = record_fields(table, field_names(settings))
     term_frequencies(settings, fields, model)
     left, right = np.array([min(first, second)]), np.array([max(first, second)])
     levels, swapped = _levels(settings, fields, left, right)

@@ -26,7 +26,8 @@ import pyarrow.compute as pc
 from cdp.ingest import open_table
 from cdp.model import IDENTITY_LEDGER_SCHEMA, LINEAGE_SCHEMA
 from cdp.resolve import CONTACT_SETTINGS, resolve_records, settings_and_model
-from cdp.resolve.engine import Resolution, input_columns, resolve_incremental
+from cdp.resolve.columns import extend_fields, record_fields
+from cdp.resolve.engine import Resolution, field_names, input_columns, resolve_incremental
 from cdp.resolve.ledger import PreviousIds, id_births, ledger_table, previous_ids, record_key_column
 from cdp.resolve.output import kept_pairs, links_table, summary, written_part
 from cdp.resolve.overrides import Override, make_override, parse_overrides, recorded_overrides
@@ -34,7 +35,7 @@ from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.settings_file import SettingsError, contact_settings, read_document
 from cdp.resolve.training import Model
 from cdp.services.batch_normalize import InputError, stage_contacts
-from cdp.services.resolve_folder import PAIRS_SCHEMA, ResolveFolder, RunFiles
+from cdp.services.resolve_folder import PAIRS_SCHEMA, FieldFiles, ResolveFolder, RunFiles
 
 # InputError lives with the normalization that raises it; `cdp resolve` imports it from here.
 __all__ = ["XREF_SCHEMA", "BatchResolution", "InputError", "add_override", "read_settings", "resolve_stream"]
@@ -246,6 +247,7 @@ def _resolve_all(
         else:
             fresh = 0
     resolution = resolve_records(records, settings, None, previous, overrides, _recorded(history))
+    fields = FieldFiles.of(resolution.fields, np.arange(records.num_rows))
     xref_table = _xref(records, resolution.ids)
     ledger = pa.concat_tables([history, ledger_table(resolution.events, settings.entity, run_id, moment)])
     result = _summary(resolution, run_id, True, fresh)
@@ -264,6 +266,7 @@ def _resolve_all(
         ledger=ledger,
         summary=result,
         model=model,
+        fields=fields,
     )
     return BatchResolution(run, full=True)
 
@@ -276,17 +279,28 @@ def _resolve_added(
     moment: datetime,
     settings: ResolutionSettings,
 ) -> BatchResolution:
-    """Add the new and changed records to the folder's with its model: the history is read only in the
-    columns the engine needs (the records' matching fields, the links' rows), and only the run's own
-    records, links and events are written."""
+    """Add the new and changed records to the folder's with its model: of the history, only the record
+    keys (the xref), the engine's fields (codes and values: only the run's own records are factorized)
+    and the links' rows are read, and only the run's own records, fields, links and events are
+    written."""
     xref = folder.xref()
-    stored = folder.records(sorted(input_columns(settings))).drop_columns(["row"])
+    keys = xref.select(["source", "source_id"])
     if staged is None:
-        added = _Fresh(stored.schema.empty_table(), np.empty(0, dtype=np.int64))
+        added = _Fresh(keys.schema.empty_table(), np.empty(0, dtype=np.int64))
     else:
         added = _fresh(folder, record_key_column(xref), staged)
-    records = added.merged_into(stored)
+    records = added.merged_into(keys)  # the keys of every record, in record order
     fresh = added.mask(records.num_rows)
+    names = field_names(settings)
+    stored_fields = folder.fields(names)
+    if stored_fields is None:  # a folder written before fields were kept: factorized once, then kept
+        stored = folder.records(sorted(input_columns(settings))).drop_columns(["row"])
+        stored_fields = record_fields(stored, names)
+        known = None
+    else:
+        known = {name: len(field.values) for name, field in stored_fields.items()}
+    fields = extend_fields(stored_fields, record_fields(added.records, names), added.rows, records.num_rows)
+    field_files = FieldFiles.of(fields, np.arange(records.num_rows) if known is None else added.rows, known)
     # Of the ledger, only what ids were created when, and the events an override caused.
     births = id_births(
         folder.ledger(["entity", "event", "customer_id", "at"], pc.field("event") == "created"),
@@ -315,6 +329,7 @@ def _resolve_added(
         Model.from_dict(saved["model"], settings),
         overrides,
         recorded,
+        fields,
     )
     resolution = incremental.resolution
     stale = stored_links.filter(pa.array(incremental.stale)).select(PAIRS_SCHEMA.names)
@@ -340,6 +355,7 @@ def _resolve_added(
         ledger=ledger,
         summary=result,
         model=model,
+        fields=field_files,
     )
     return BatchResolution(run, full=False)
 

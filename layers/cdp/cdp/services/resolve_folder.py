@@ -10,11 +10,18 @@ links, its ledger events) next to what is there instead of rewriting the history
     DIR/links/<run>.parquet    the run's links (new and re-scored), explained, with `left_row`, `right_row`
     DIR/stale/<run>.parquet    `left_row`, `right_row` of the earlier links the run re-scored or dropped
     DIR/ledger/<run>.parquet   the run's identity ledger events
+    DIR/fields/<run>.parquet   the engine's fields of the run's records: a code per field, with `row`
+    DIR/values/<run>.parquet   the values the run added to each field (`field`, `code`, `value`)
     DIR/model.json, DIR/summary.json, DIR/overrides.json
 
 A record's current version is the one of the latest run that holds its row; a link is current until a
 later run lists it as stale. A full run (`--full`) writes the whole state as one run and drops the
 files of the earlier ones.
+
+The fields are what an incremental run would otherwise factorize again from every record's columns:
+it reads integer codes and the distinct values instead, and factorizes only its own records. The
+manifest names the run whose fields files are complete (`fields_from`: a first or full run, or the
+first run after the fields were kept); the later runs' files add to them.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cdp.model import IDENTITY_LEDGER_SCHEMA
+from cdp.resolve.columns import Field
 from cdp.resolve.ledger import record_key_column
 from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.settings_file import SettingsError, contact_settings
@@ -45,6 +53,8 @@ MODEL = "model.json"
 SUMMARY = "summary.json"
 _OLD_RECORDS = "records.parquet"  # the layout before this one: one file, rewritten every run
 PAIRS_SCHEMA = pa.schema([("left_row", pa.int64()), ("right_row", pa.int64())])
+VALUES_SCHEMA = pa.schema([("field", pa.string()), ("code", pa.int32()), ("value", pa.string())])
+_RUN_FOLDERS = ("records", "links", "stale", "ledger", "fields", "values")
 
 
 def _atomic_write(path: Path, write: Any) -> None:
@@ -59,6 +69,49 @@ def _write_text(path: Path, text: str) -> None:
 
 
 @dataclass(frozen=True)
+class FieldFiles:
+    """A run's part of the stored fields: the codes of its records (with `row`) and the values it added
+    to each field; `complete` when they hold every record and every value."""
+
+    codes: pa.Table
+    values: pa.Table  # VALUES_SCHEMA
+    complete: bool
+
+    @classmethod
+    def of(
+        cls, fields: dict[str, Field], rows: np.ndarray, known: dict[str, int] | None = None
+    ) -> FieldFiles:
+        """The codes of `rows` and the values past the `known` count of each field (None: all of them,
+        and `rows` are every record)."""
+        codes = pa.table(
+            {
+                "row": pa.array(rows, pa.int64()),
+                **{name: pa.array(field.codes[rows], pa.int32()) for name, field in sorted(fields.items())},
+            }
+        )
+        firsts = {name: (known or {}).get(name, 0) for name in fields}
+        added = {name: fields[name].values[firsts[name] :] for name in sorted(fields)}
+        values = pa.table(
+            {
+                "field": [name for name, new in added.items() for _ in new],
+                "code": pa.array(
+                    np.concatenate(
+                        [firsts[name] + np.arange(len(new)) for name, new in added.items()] or [[]]
+                    ).astype(np.int32)
+                ),
+                "value": [value for new in added.values() for value in new],
+            },
+            schema=VALUES_SCHEMA,
+        )
+        return cls(codes, values, complete=known is None)
+
+    @classmethod
+    def none(cls) -> FieldFiles:
+        """No fields (a converted older output): the next run factorizes every record and keeps them."""
+        return cls(pa.table({"row": pa.array([], pa.int64())}), VALUES_SCHEMA.empty_table(), complete=False)
+
+
+@dataclass(frozen=True)
 class RunFiles:
     """What one run adds to the folder."""
 
@@ -70,6 +123,7 @@ class RunFiles:
     ledger: pa.Table
     summary: dict[str, Any]
     model: dict[str, Any] | None  # None: the stored model holds
+    fields: FieldFiles
 
 
 @dataclass
@@ -78,6 +132,7 @@ class ResolveFolder:
 
     path: Path
     runs: list[str] = field(default_factory=list)
+    fields_from: str | None = None  # the run whose fields files are complete (None: no fields kept)
     # model.json read once per folder object: with its term frequencies it is megabytes of JSON.
     _model: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -102,7 +157,8 @@ class ResolveFolder:
             raise InputError(f"{manifest}: unreadable ({error}); use another folder") from error
         if saved.get("layout") != LAYOUT or not saved.get("runs"):
             raise InputError(f"{manifest}: not a layout {LAYOUT} `cdp resolve` output; use another folder")
-        return cls(path, list(saved["runs"]))
+        fields_from = saved.get("fields_from")
+        return cls(path, list(saved["runs"]), fields_from if fields_from in saved["runs"] else None)
 
     @classmethod
     def upgrade(cls, path: Path) -> None:
@@ -138,6 +194,7 @@ class ResolveFolder:
             ledger=ledger,
             summary=summary,
             model=None,
+            fields=FieldFiles.none(),
         )
         cls(path).commit(run, full=True)
         for name in (_OLD_RECORDS, "links.parquet", "ledger.parquet"):
@@ -194,15 +251,44 @@ class ResolveFolder:
         table = pa.concat_tables(
             [self._read("records", run, wanted, where) for run in self.runs], promote_options="permissive"
         )
+        expected = len(np.unique(rows)) if rows is not None else self.size()
+        return self._latest(table, expected, "records")
+
+    def _latest(self, table: pa.Table, expected: int, folder: str) -> pa.Table:
+        """Each row's latest version (runs' tables concatenated in run order), in row order."""
         numbers = table["row"].to_numpy()
         order = np.argsort(numbers, kind="stable")  # a row's versions in run order: the last one holds
         ordered = numbers[order]
         latest = order[np.r_[ordered[1:] != ordered[:-1], True]] if len(order) else order
-        expected = len(np.unique(rows)) if rows is not None else self.size()
         if len(latest) != expected:
-            raise InputError(f"{self.path / 'records'}: records are missing; resolve into a new folder")
+            raise InputError(f"{self.path / folder}: records are missing; resolve into a new folder")
         in_order = len(latest) == len(numbers) and bool((np.diff(numbers) > 0).all())
         return table if in_order else table.take(pa.array(latest))
+
+    def fields(self, names: set[str]) -> dict[str, Field] | None:
+        """The engine's fields of every record, as kept by the runs (None: the folder keeps none, or not
+        all of these)."""
+        if self.fields_from is None:
+            return None
+        runs = self.runs[self.runs.index(self.fields_from) :]
+        stored = pq.read_schema(self.path / "fields" / f"{self.fields_from}.parquet").names
+        if not names <= set(stored):
+            return None
+        codes = self._latest(
+            pa.concat_tables([self._read("fields", run, [*sorted(names), "row"]) for run in runs]),
+            self.size(),
+            "fields",
+        )
+        values = pa.concat_tables([self._read("values", run) for run in runs])
+        values = values.sort_by([("field", "ascending"), ("code", "ascending")])
+        result: dict[str, Field] = {}
+        for name in sorted(names):
+            held = values.filter(pc.equal(values["field"], name))
+            if not np.array_equal(held["code"].to_numpy(), np.arange(held.num_rows)):
+                raise InputError(f"{self.path / 'values'}: the values of {name} are incomplete; use --full")
+            field_codes = pc.fill_null(codes[name], -1).to_numpy().astype(np.int64)
+            result[name] = Field(field_codes, held["value"].to_pylist())
+        return result
 
     def size(self) -> int:
         """How many records the folder holds."""
@@ -233,7 +319,7 @@ class ResolveFolder:
     def commit(self, run: RunFiles, full: bool) -> None:
         """Write a run's files, then the manifest that makes them part of the folder. A full run's files
         hold the whole state: the earlier runs' files are removed once it is committed."""
-        for folder in ("records", "links", "stale", "ledger"):
+        for folder in _RUN_FOLDERS:
             (self.path / folder).mkdir(parents=True, exist_ok=True)
         # Encoding and compressing Parquet runs outside the GIL: the files are written side by side.
         with ThreadPoolExecutor(max_workers=4) as pool:
@@ -244,6 +330,8 @@ class ResolveFolder:
                     ("records", run.records),
                     ("ledger", run.ledger),
                     ("stale", run.stale),
+                    ("fields", run.fields.codes),
+                    ("values", run.fields.values),
                 )
             ]
             written.append(
@@ -256,13 +344,17 @@ class ResolveFolder:
             self._model = run.model
         _write_text(self.path / SUMMARY, json.dumps(run.summary, indent=2))
         dropped, self.runs = (self.runs, [run.run_id]) if full else ([], [*self.runs, run.run_id])
-        _write_text(self.path / MANIFEST, json.dumps({"layout": LAYOUT, "runs": self.runs}, indent=2))
+        if run.fields.complete:
+            self.fields_from = run.run_id
+        elif full:
+            self.fields_from = None
+        manifest = {"layout": LAYOUT, "runs": self.runs, "fields_from": self.fields_from}
+        _write_text(self.path / MANIFEST, json.dumps(manifest, indent=2))
         for old in dropped:
-            for folder in ("records", "links", "stale", "ledger"):
+            for folder in _RUN_FOLDERS:
                 (self.path / folder / f"{old}.parquet").unlink(missing_ok=True)
 
 
 def _pair_codes(pairs: pa.Table, size: int) -> np.ndarray:
     """One integer per (left_row, right_row) pair."""
     return pairs["left_row"].to_numpy() * size + pairs["right_row"].to_numpy()
-
