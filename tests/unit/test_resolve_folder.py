@@ -122,8 +122,13 @@ def _write_older_layout(new: Path, old: Path) -> None:
     pq.write_table(folder.records().drop_columns(["row"]), old / "records.parquet")
     pq.write_table(folder.links().drop_columns(["left_row", "right_row"]), old / "links.parquet")
     pq.write_table(folder.ledger(), old / "ledger.parquet")
-    for name in ("xref.parquet", "model.json", "summary.json"):
+    for name in ("xref.parquet", "summary.json"):
         shutil.copy(new / name, old / name)
+    # Its model.json held the term frequencies themselves.
+    saved = folder.model()
+    frequencies = {name: dict(shares) for name, shares in saved["model"]["term_frequencies"].items()}
+    inline = {**saved, "model": {**saved["model"], "term_frequencies": frequencies}}
+    (old / "model.json").write_text(json.dumps(inline), encoding="utf-8")
 
 
 def test_an_older_folder_is_converted_by_the_next_run_and_meanwhile_refused_with_a_clear_error(
@@ -206,3 +211,21 @@ def test_a_folder_without_kept_fields_is_factorized_once_then_kept(tmp_path: Pat
     _resolve([MARIE, MARIE_WEB, JEAN], tmp_path / "kept", hour=0)
     _resolve([JEAN_SHOP], tmp_path / "kept", hour=1)
     assert _ids(tmp_path) == _ids(tmp_path / "kept")
+
+
+def test_the_models_frequent_values_are_kept_beside_model_json_and_read_back(tmp_path: Path) -> None:
+    # Given a first run on enough records for term frequencies (a thousand)
+    people = [("crm", str(k), "Jean", "Dupont", f"p{k}@example.fr", "", "75011") for k in range(1_200)]
+    result = _resolve(people, tmp_path, hour=0)
+    trained = result.run.model
+    assert trained is not None
+    # When the folder's model is read back
+    saved = json.loads((tmp_path / "model.json").read_text())
+    folder = ResolveFolder.open(tmp_path)
+    assert folder is not None
+    # Then model.json names the run's file of frequent values, and reading gives the same shares
+    assert saved["model"]["term_frequencies"] == f"term_frequencies/{result.run.run_id}.parquet"
+    read = folder.model()["model"]["term_frequencies"]
+    expected = trained["model"]["term_frequencies"]
+    assert {name: dict(shares) for name, shares in read.items()} == expected
+    assert expected["last_name_key"] == {"dupont": 1.0}

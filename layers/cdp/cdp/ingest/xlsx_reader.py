@@ -7,8 +7,6 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import openpyxl
-
 from .base import BaseReader, RawRow, ReadHints, RowError, UnreadableFile, row_error
 from .streams import Source
 from .text import dedupe_columns, to_text
@@ -66,6 +64,8 @@ class XlsxReader(BaseReader):
         self._workbook: Any = None
         # Outside the try below: a transport error of the caller's stream is not a corrupt workbook.
         file = source.seekable_file()
+        import openpyxl  # here, not at the top: a third of a second at start-up, needed only for workbooks
+
         try:
             with warnings.catch_warnings():
                 # openpyxl warns about styles and extensions it ignores; irrelevant to reading values.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import jellyfish
 import numpy as np
@@ -22,6 +23,9 @@ class Field:
 
     codes: np.ndarray
     values: list[str]
+    # The values as an Arrow array, when they were read as one: looking many values up in them is then
+    # a hash in Arrow, not a dict of a million Python strings.
+    value_array: pa.Array | None = dataclass_field(default=None, compare=False, repr=False)
 
     def value(self, index: int) -> str | None:
         code = int(self.codes[index])
@@ -73,7 +77,7 @@ def factorize(array: pa.Array | pa.ChunkedArray) -> Field:
     encoded = pc.dictionary_encode(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed))
     to_code = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     codes = pc.fill_null(raw.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return Field(np.r_[to_code, -1][codes], encoded.dictionary.to_pylist())
+    return Field(np.r_[to_code, -1][codes], encoded.dictionary.to_pylist(), encoded.dictionary)
 
 
 def extend_fields(
@@ -89,14 +93,17 @@ def extend_fields(
     extended: dict[str, Field] = {}
     for name, field in stored.items():
         local = added[name]
-        code_of = {value: code for code, value in enumerate(field.values)}
-        new_values = [value for value in local.values if value not in code_of]  # local values are distinct
-        code_of.update((value, len(field.values) + k) for k, value in enumerate(new_values))
-        to_code = np.array([code_of[value] for value in local.values] + [-1], dtype=np.int64)
+        known = field.value_array if field.value_array is not None else pa.array(field.values, pa.string())
+        found = pc.index_in(pa.array(local.values, pa.string()), value_set=known)
+        is_new = pc.is_null(found).to_numpy(zero_copy_only=False)
+        to_code = np.r_[pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64), -1]
+        to_code[np.flatnonzero(is_new)] = len(field.values) + np.arange(int(is_new.sum()))
         codes = np.full(size, -1, dtype=np.int64)
         codes[: len(field.codes)] = field.codes
         codes[rows] = to_code[local.codes]  # -1 indexes the trailing -1
-        extended[name] = Field(codes, field.values + new_values)
+        new_values = [value for value, new in zip(local.values, is_new.tolist(), strict=True) if new]
+        value_array = pa.concat_arrays([known, pa.array(new_values, known.type)])
+        extended[name] = Field(codes, field.values + new_values, value_array)
     return extended
 
 
@@ -112,7 +119,7 @@ def derive(field: Field, function: Callable[[str], str | None]) -> Field:
 
 def keep_where(field: Field, mask: np.ndarray) -> Field:
     """The field with values only where mask is true (e.g. only valid e-mails are evidence)."""
-    return Field(np.where(mask, field.codes, -1), field.values)
+    return Field(np.where(mask, field.codes, -1), field.values, field.value_array)
 
 
 def _compact(key: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -146,7 +146,21 @@ def record_key_column(table: pa.Table, prefix: str = "") -> pa.ChunkedArray:
     return pc.binary_join_element_wise(table[f"{prefix}source"], table[f"{prefix}source_id"], ":")
 
 
-def new_id(prefix: str, source: str, source_id: str, issued: set[str] | frozenset[str] = frozenset()) -> str:
+class _Issued:
+    """The ids issued before (in any of several collections) and those issued by this run: looked up in
+    each, not copied into one set (a history holds hundreds of thousands)."""
+
+    def __init__(self, *earlier: Container[str]) -> None:
+        self._earlier, self._now = earlier, set[str]()
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._now or any(entity_id in ids for ids in self._earlier)
+
+    def add(self, entity_id: str) -> None:
+        self._now.add(entity_id)
+
+
+def new_id(prefix: str, source: str, source_id: str, issued: Container[str] = frozenset()) -> str:
     """The id a cluster whose smallest record is (source, source_id) gets, avoiding ids ever issued."""
     base = f"{source}\x1f{source_id}"
     candidate, counter = base, 0
@@ -187,7 +201,7 @@ def assign_ids(
     previous: PreviousIds,
     merge_evidence: Evidence = _no_evidence,
     split_evidence: Evidence = _no_evidence,
-    issued_before: set[str] | frozenset[str] = frozenset(),
+    issued_before: Container[str] = frozenset(),
 ) -> IdAssignment:
     """Ids for this run's clusters by the rule of this module.
 
@@ -225,7 +239,7 @@ def assign_ids(
             if old_id not in heir or count > held[heir[old_id]][old_id]:
                 heir[old_id] = number
 
-    issued = set(previous.created) | set(previous.ids.values()) | set(issued_before)
+    issued = _Issued(previous.created, set(previous.ids.values()), issued_before)
     ids = [""] * size
     events: list[LedgerEvent] = []
     kept_by: list[str] = []
@@ -290,7 +304,7 @@ def _first_ids(
     rank: np.ndarray,
     order: np.ndarray,
     starts: np.ndarray,
-    issued_before: set[str] | frozenset[str],
+    issued_before: Container[str],
 ) -> IdAssignment:
     """:func:`assign_ids` when no record had an id: every cluster is created, named from its smallest
     record; the same ids and events as the general rule, built column-wise (a Python string per
@@ -303,7 +317,7 @@ def _first_ids(
     # come by smallest record.
     by_smallest = np.argsort(position[order[starts]], kind="stable")
     smallest = pa.array(order[starts[by_smallest]])
-    issued = set(issued_before)
+    issued = _Issued(issued_before)
     created: list[str] = []
     for source, source_id in zip(
         sources.take(smallest).to_pylist(), source_ids.take(smallest).to_pylist(), strict=True
@@ -382,11 +396,17 @@ class IdBirths(Mapping[str, str]):
         self._microseconds = pc.cast(pc.cast(at, pa.timestamp("us", tz="UTC")), pa.int64()).to_numpy()
         self._row: dict[str, int] | None = None
 
-    def __getitem__(self, key: str) -> str:
+    def _rows(self) -> dict[str, int]:
         if self._row is None:
             self._row = {name: row for row, name in enumerate(self._ids)}
-        at = _EPOCH + timedelta(microseconds=int(self._microseconds[self._row[key]]))
+        return self._row
+
+    def __getitem__(self, key: str) -> str:
+        at = _EPOCH + timedelta(microseconds=int(self._microseconds[self._rows()[key]]))
         return at.strftime("%Y-%m-%dT%H:%M:%S")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)

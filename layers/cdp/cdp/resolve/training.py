@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,41 @@ from cdp.resolve.compare import MISSING, comparison_levels
 from cdp.resolve.settings import ResolutionSettings
 
 _FLOOR = 1e-6
+
+
+class FrequentValues(Mapping[str, float]):
+    """A field's values at or above the term-frequency floor and their share of the records, column-wise
+    (a million records hold hundreds of thousands of them); read as a mapping value -> share."""
+
+    def __init__(self, values: pa.Array, shares: np.ndarray) -> None:
+        self.values, self.shares = values, shares
+        self._share: dict[str, float] | None = None
+
+    @classmethod
+    def of(cls, shares: Mapping[str, float]) -> FrequentValues:
+        if isinstance(shares, FrequentValues):
+            return shares
+        values = pa.array([str(value) for value in shares], pa.string())
+        return cls(values, np.fromiter(shares.values(), dtype=np.float64, count=len(shares)))
+
+    def _mapping(self) -> dict[str, float]:
+        if self._share is None:
+            self._share = dict(zip(self.values.to_pylist(), self.shares.tolist(), strict=True))
+        return self._share
+
+    def __getitem__(self, value: str) -> float:
+        return self._mapping()[value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def shares_of(self, values: pa.Array) -> np.ndarray:
+        """The share of each of `values` (0 for a value below the floor)."""
+        at = pc.index_in(values, value_set=self.values)
+        return np.r_[self.shares, 0.0][pc.fill_null(at, len(self.values)).to_numpy().astype(np.int64)]
 
 
 @dataclass
@@ -45,7 +80,7 @@ class Model:
     # Per tf-adjusted comparison index: the values as frequent as the floor or more, with their frequency
     # in the records the model was first applied to. Saved with the model, so a later run with it (an
     # incremental one, `cdp explain`) weighs values as that run did; None: not computed yet.
-    frequent_values: dict[int, dict[str, float]] | None = None
+    frequent_values: dict[int, FrequentValues] | None = None
 
     @property
     def prior_weight(self) -> float:
@@ -78,7 +113,7 @@ class Model:
             frequent_values=None
             if saved_frequencies is None
             else {
-                c: {str(value): float(share) for value, share in saved_frequencies[comparison.field].items()}
+                c: FrequentValues.of(saved_frequencies[comparison.field])
                 for c, comparison in enumerate(settings.comparisons)
                 if comparison.field in saved_frequencies
             },
@@ -291,7 +326,7 @@ def term_frequencies(settings: ResolutionSettings, fields: Mapping[str, Field], 
     scoring only the new pairs gives what a run over every record with this model gives.
     """
     counted = model.frequent_values is None
-    frequent: dict[int, dict[str, float]] = {} if counted else dict(model.frequent_values or {})
+    frequent: dict[int, FrequentValues] = {} if counted else dict(model.frequent_values or {})
     for c, comparison in enumerate(settings.comparisons):
         if not comparison.tf_adjust:
             continue
@@ -302,11 +337,12 @@ def term_frequencies(settings: ResolutionSettings, fields: Mapping[str, Field], 
                 continue
             model.term_frequencies[c] = counts / counts.sum()
             above = np.flatnonzero(model.term_frequencies[c] >= model.tf_floor(c, settings))
-            frequent[c] = {field.values[k]: float(model.term_frequencies[c][k]) for k in above}
+            values = pa.array([field.values[k] for k in above.tolist()], pa.string())
+            frequent[c] = FrequentValues(values, model.term_frequencies[c][above])
         elif c in frequent:
             # Looked up column-wise: a million records hold hundreds of thousands of distinct values.
-            known = pa.array(list(frequent[c]), pa.string())
-            at = pc.index_in(pa.array(field.values, pa.string()), value_set=known)
-            shares = np.r_[np.fromiter(frequent[c].values(), dtype=np.float64, count=len(known)), 0.0]
-            model.term_frequencies[c] = shares[pc.fill_null(at, len(known)).to_numpy().astype(np.int64)]
+            values = (
+                field.value_array if field.value_array is not None else pa.array(field.values, pa.string())
+            )
+            model.term_frequencies[c] = frequent[c].shares_of(values)
     model.frequent_values = frequent

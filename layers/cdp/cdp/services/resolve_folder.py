@@ -12,6 +12,9 @@ links, its ledger events) next to what is there instead of rewriting the history
     DIR/ledger/<run>.parquet   the run's identity ledger events
     DIR/fields/<run>.parquet   the engine's fields of the run's records: a code per field, with `row`
     DIR/values/<run>.parquet   the values the run added to each field (`field`, `code`, `value`)
+    DIR/term_frequencies/<run>.parquet  the frequent values of the model a run trained (`field`, `value`,
+                               `share`), named by model.json: hundreds of thousands of them, read
+                               column-wise rather than parsed from JSON
     DIR/model.json, DIR/summary.json, DIR/overrides.json
 
 A record's current version is the one of the latest run that holds its row; a link is current until a
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +47,7 @@ from cdp.resolve.columns import Field
 from cdp.resolve.ledger import record_key_column
 from cdp.resolve.settings import ResolutionSettings
 from cdp.resolve.settings_file import SettingsError, contact_settings
+from cdp.resolve.training import FrequentValues
 from cdp.services.batch_normalize import InputError
 
 LAYOUT = 2
@@ -55,6 +59,7 @@ _OLD_RECORDS = "records.parquet"  # the layout before this one: one file, rewrit
 PAIRS_SCHEMA = pa.schema([("left_row", pa.int64()), ("right_row", pa.int64())])
 VALUES_SCHEMA = pa.schema([("field", pa.string()), ("code", pa.int32()), ("value", pa.string())])
 _RUN_FOLDERS = ("records", "links", "stale", "ledger", "fields", "values")
+TERM_FREQUENCIES = "term_frequencies"
 
 
 def _atomic_write(path: Path, write: Any) -> None:
@@ -225,9 +230,15 @@ class ResolveFolder:
         """The settings and model (do not modify: the folder object keeps it)."""
         if self._model is None:
             try:
-                self._model = json.loads((self.path / MODEL).read_text(encoding="utf-8"))
+                saved = json.loads((self.path / MODEL).read_text(encoding="utf-8"))
+                frequencies = saved.get("model", {}).get("term_frequencies")
+                if isinstance(frequencies, str):  # the name of the file holding them
+                    saved["model"]["term_frequencies"] = _frequent_values(
+                        pq.read_table(self.path / frequencies)
+                    )
             except (OSError, ValueError) as error:
                 raise InputError(f"{self.path / MODEL}: unreadable ({error}); use another folder") from error
+            self._model = saved
         return self._model
 
     def settings(self) -> ResolutionSettings:
@@ -279,15 +290,16 @@ class ResolveFolder:
             self.size(),
             "fields",
         )
+        # Each run lists a field's values by code, after those of the runs before.
         values = pa.concat_tables([self._read("values", run) for run in runs])
-        values = values.sort_by([("field", "ascending"), ("code", "ascending")])
         result: dict[str, Field] = {}
         for name in sorted(names):
             held = values.filter(pc.equal(values["field"], name))
             if not np.array_equal(held["code"].to_numpy(), np.arange(held.num_rows)):
                 raise InputError(f"{self.path / 'values'}: the values of {name} are incomplete; use --full")
             field_codes = pc.fill_null(codes[name], -1).to_numpy().astype(np.int64)
-            result[name] = Field(field_codes, held["value"].to_pylist())
+            value_array = held["value"].combine_chunks()
+            result[name] = Field(field_codes, value_array.to_pylist(), value_array)
         return result
 
     def size(self) -> int:
@@ -340,7 +352,14 @@ class ResolveFolder:
             for future in written:
                 future.result()
         if run.model is not None:
-            _write_text(self.path / MODEL, json.dumps(run.model, indent=2))
+            saved = run.model
+            frequencies = saved["model"].get("term_frequencies")
+            if isinstance(frequencies, Mapping):
+                name = f"{TERM_FREQUENCIES}/{run.run_id}.parquet"
+                (self.path / TERM_FREQUENCIES).mkdir(exist_ok=True)
+                pq.write_table(_frequency_table(frequencies), self.path / name)
+                saved = {**saved, "model": {**saved["model"], "term_frequencies": name}}
+            _write_text(self.path / MODEL, json.dumps(saved, indent=2))
             self._model = run.model
         _write_text(self.path / SUMMARY, json.dumps(run.summary, indent=2))
         dropped, self.runs = (self.runs, [run.run_id]) if full else ([], [*self.runs, run.run_id])
@@ -351,10 +370,35 @@ class ResolveFolder:
         manifest = {"layout": LAYOUT, "runs": self.runs, "fields_from": self.fields_from}
         _write_text(self.path / MANIFEST, json.dumps(manifest, indent=2))
         for old in dropped:
-            for folder in _RUN_FOLDERS:
+            for folder in (*_RUN_FOLDERS, TERM_FREQUENCIES):
                 (self.path / folder / f"{old}.parquet").unlink(missing_ok=True)
 
 
 def _pair_codes(pairs: pa.Table, size: int) -> np.ndarray:
     """One integer per (left_row, right_row) pair."""
     return pairs["left_row"].to_numpy() * size + pairs["right_row"].to_numpy()
+
+
+_FREQUENCY_SCHEMA = pa.schema([("field", pa.string()), ("value", pa.string()), ("share", pa.float64())])
+
+
+def _frequency_table(frequencies: Mapping[str, Mapping[str, float]]) -> pa.Table:
+    """A model's frequent values (field -> value -> share) as rows."""
+    return pa.table(
+        {
+            "field": [name for name, shares in frequencies.items() for _ in range(len(shares))],
+            "value": [value for shares in frequencies.values() for value in shares],
+            "share": [share for shares in frequencies.values() for share in shares.values()],
+        },
+        schema=_FREQUENCY_SCHEMA,
+    )
+
+
+def _frequent_values(table: pa.Table) -> dict[str, FrequentValues]:
+    """`_frequency_table` read back, each field's values column-wise."""
+    fields = pc.unique(table["field"]).to_pylist()
+    held = {name: table.filter(pc.equal(table["field"], name)) for name in fields}
+    return {
+        name: FrequentValues(rows["value"].combine_chunks(), rows["share"].to_numpy())
+        for name, rows in held.items()
+    }
