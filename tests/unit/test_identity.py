@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -286,3 +287,37 @@ def test_a_first_run_names_clusters_as_the_general_rule_does() -> None:
     # Then both give the same ids and the same creation events
     assert first.ids == general.ids and first.events == general.events
     assert len(first.events) == len(set(labels.tolist()))
+
+
+def test_a_changed_record_leaving_a_block_over_the_cap_lets_an_incremental_run_pair_the_others(
+    tmp_path: Path,
+) -> None:
+    # Given four Marie Duponts born the same day in four cities, under a cap of three records per block:
+    # every block holding them is over the cap, so no pair is made
+    settings = replace(CONTACT_SETTINGS, max_block_size=3)
+    header = ("source", "source_id", "first_name", "last_name", "birth_date", "postcode")
+    cities = ["75011", "69001", "13001", "33000"]
+    rows = [(f"s{k}", str(k), "Marie", "Dupont", "1980-05-17", city) for k, city in enumerate(cities)]
+
+    def run(records: list[tuple[str, ...]], hour: int):  # noqa: ANN202
+        text = io.StringIO()
+        csv.writer(text).writerows([header, *records])
+        stream = io.BytesIO(text.getvalue().encode())
+        result = resolve_stream(
+            stream, "in.csv", workers=1, out=tmp_path, now=T0.replace(hour=hour), settings=settings
+        )
+        result.write(tmp_path)
+        return result
+
+    first = run(rows, 0)
+    assert len(set(first.xref["customer_id"].to_pylist())) == 4
+    # When the fourth becomes Paul Durand, born another day: the blocks of the three others fall to three
+    changed = run([("s3", "3", "Paul", "Durand", "1975-02-02", "33000")], 1)
+    # Then the incremental run pairs the three as a full run on the union does, and they are one person
+    folder = ResolveFolder.open(tmp_path)
+    assert folder is not None
+    model = Model.from_dict(first.model["model"], settings)
+    full = resolve_records(folder.records().drop_columns(["row"]), settings, model=model)
+    ids = changed.xref["customer_id"].to_pylist()
+    assert _partition(ids) == _partition(full.ids)
+    assert ids[0] == ids[1] == ids[2] != ids[3]

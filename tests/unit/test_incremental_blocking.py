@@ -9,6 +9,7 @@ from cdp.resolve.blocking import (
     block_sizes,
     candidate_pairs,
     found_by_rules,
+    pairs_left_behind,
     pairs_within_groups,
     pushed_over_cap,
 )
@@ -118,3 +119,22 @@ def test_blocking_around_fresh_records_reports_the_blocks_they_pushed_over_a_cap
     assert report.pushed_over_cap is not None and report.pushed_over_cap.all()
     # And of the earlier pairs, only the one the postcode still blocks is found
     assert found_by_rules(fields, [rule], 4, np.array([0, 0]), np.array([1, 2])).tolist() == [True, False]
+
+
+def test_pairs_left_behind_are_those_a_changed_record_brings_back_within_the_cap() -> None:
+    # Given four "martin" under a cap of three, refined by postcode: only 0 and 1 share one
+    rule = BlockingRule(("name",), refine=("postcode",))
+    before = {"name": _field(["martin"] * 4), "postcode": _field(["75001", "75001", "69000", "13000"])}
+    assert _pairs(*candidate_pairs(before, [rule], 3)[:2]) == {(0, 1)}
+    # When record 3 changes its name and a new "durand" comes
+    after = {
+        "name": _field(["martin", "martin", "martin", "durand", "durand"]),
+        "postcode": _field(["75001", "75001", "69000", "13000", "13000"]),
+    }
+    fresh = np.array([False, False, False, True, True])
+    left, right = pairs_left_behind(before, after, [rule], 3, fresh)
+    # Then the block of the three others is within the cap: their pairs a full run now finds and the
+    # stored state did not are the ones left behind (pairs with fresh records come from blocking them)
+    assert _pairs(left, right) == {(0, 2), (1, 2)}
+    full = _pairs(*candidate_pairs(after, [rule], 3)[:2])
+    assert _pairs(left, right) == {p for p in full if not fresh[list(p)].any()} - {(0, 1)}

@@ -206,3 +206,49 @@ def found_by_rules(
             found |= pending & within
             pending &= ~within
     return found
+
+
+def pairs_left_behind(
+    before: Mapping[str, Field],
+    after: Mapping[str, Field],
+    rules: Sequence[BlockingRule],
+    max_block_size: int,
+    fresh: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of unchanged records that blocking finds after some records changed and not before: a
+    changed record that leaves a block over its cap can bring it back within the cap, and a full run
+    then pairs the records it left behind, none of them fresh.
+
+    Args:
+        before: the fields of the stored records as they were (changed ones in their old version).
+        after: the fields of every record now (stored ones first, changed ones in place, new ones after).
+        rules, max_block_size: the blocking.
+        fresh: per record of `after`, whether it is new or changed.
+
+    Returns:
+        Sorted left and right records of those pairs (none when no stored record changed).
+    """
+    stored = len(next(iter(before.values())).codes) if before else 0
+    changed = np.zeros(stored, dtype=bool)
+    changed[: min(stored, len(fresh))] = fresh[:stored]
+    empty = np.empty(0, dtype=np.int64)
+    if not changed.any():
+        return empty, empty
+    # The records that shared a first-level key with a changed record's old version: only their pairs
+    # can differ (blocks a changed record joined only grow, losing pairs, see `pushed_over_cap`).
+    near = np.zeros(stored, dtype=bool)
+    for rule in rules:
+        keys = combine_around([before[name] for name in rule.fields], changed)
+        held = keys[changed]
+        near |= np.isin(keys, held[held >= 0])
+    near &= ~changed
+    if not near.any():
+        return empty, empty
+    touching = np.zeros(len(fresh), dtype=bool)
+    touching[:stored] = near
+    now_left, now_right, _ = candidate_pairs(after, rules, max_block_size, touching)
+    then_left, then_right, _ = candidate_pairs(before, rules, max_block_size, near)
+    unchanged = ~fresh[now_left] & ~fresh[now_right]
+    size = len(fresh)
+    gained = np.setdiff1d(now_left[unchanged] * size + now_right[unchanged], then_left * size + then_right)
+    return gained // size, gained % size

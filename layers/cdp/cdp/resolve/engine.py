@@ -26,6 +26,7 @@ from cdp.resolve.blocking import (
     blocks_touching,
     candidate_pairs,
     found_by_rules,
+    pairs_left_behind,
     pairs_within_groups,
     pushed_over_cap,
 )
@@ -603,6 +604,7 @@ def resolve_incremental(
     overrides: Sequence[Override] = (),
     recorded_overrides: set[str] | None = None,
     fields: dict[str, Field] | None = None,
+    previous_fields: dict[str, Field] | None = None,
 ) -> IncrementalResolution:
     """Add new or changed records to a resolved set without redoing the rest.
 
@@ -629,6 +631,9 @@ def resolve_incremental(
         overrides, recorded_overrides: as for `resolve_records`.
         fields: the records' fields (`field_names`), when known (see `cdp.resolve.columns.extend_fields`);
             None: factorized from `table`.
+        previous_fields: the stored records' fields before this run (changed records in their old
+            version), to find the pairs a changed record's leaving brings back within a block's cap
+            (`blocking.pairs_left_behind`); None: no stored record changed.
     """
     if fields is None:
         fields = record_fields(table, field_names(settings))
@@ -637,6 +642,14 @@ def resolve_incremental(
         fields, settings.blocking_rules, settings.max_block_size, touching=fresh
     )
     left, right = _with_deterministic_pairs(settings, fields, left, right, fresh, blocking_report)
+    behind = np.zeros(0, dtype=np.int64)
+    if previous_fields is not None:
+        behind_left, behind_right = pairs_left_behind(
+            previous_fields, fields, settings.blocking_rules, settings.max_block_size, fresh
+        )
+        behind = np.unique(np.r_[behind_left, behind_right])
+        encoded = np.union1d(left * len(fresh) + right, behind_left * len(fresh) + behind_right)
+        left, right = encoded // len(fresh), encoded % len(fresh)
     levels, swapped = _levels(settings, fields, left, right)
     new_pairs = _scored_pairs(settings, fields, model, left, right, levels, swapped)
 
@@ -658,6 +671,7 @@ def resolve_incremental(
     override_keys = sorted({key for o in overrides for key in (o.first, o.second)})
     linked, separated = constraint_pairs(overrides, _rows_of(table, override_keys)) if overrides else ([], [])
     seeds = fresh.copy()
+    seeds[behind] = True
     seeds[np.array([row for pair in linked + separated for row in pair], dtype=np.int64)] = True
     seeds[stored_left[lost]] = seeds[stored_right[lost]] = True
     # A previous cluster is re-clustered whole or not at all: star links from each record to the first

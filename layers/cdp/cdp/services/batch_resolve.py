@@ -330,6 +330,7 @@ def _resolve_added(
         overrides,
         recorded,
         fields,
+        stored_fields,
     )
     resolution = incremental.resolution
     stale = stored_links.filter(pa.array(incremental.stale)).select(PAIRS_SCHEMA.names)
