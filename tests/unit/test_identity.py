@@ -257,6 +257,7 @@ def test_runs_that_change_records_keep_the_clusters_and_links_of_a_full_run_on_t
         changed = [(*row[:4], "", row[5], "13001") for row in rows[start - 60 : start - 30]]
         result = _resolve(rows[start:stop] + changed, tmp_path, hour=hour)
         assert result.summary["fresh_records"] == stop - start + len(changed)
+        assert result.summary["customers"] == len(set(result.xref["customer_id"].to_pylist()))
         # Then the clusters are a full run's on the union with the base's model
         folder = ResolveFolder.open(tmp_path)
         assert folder is not None
