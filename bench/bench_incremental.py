@@ -73,17 +73,16 @@ def _report_peak(command: list[str]) -> int:
 
 def _full_fixed(out: Path) -> int:
     """The engine over every record of DIR with DIR's model; writes DIR/full_fixed.parquet (ids)."""
-    from cdp.resolve import CONTACT_SETTINGS, resolve_records
+    from cdp.resolve import resolve_records
     from cdp.resolve.training import Model
     from cdp.services.resolve_folder import ResolveFolder
 
     folder = ResolveFolder.open(out)
     assert folder is not None, f"{out}: no `cdp resolve` output"
     records = folder.records().drop_columns(["row"])
-    saved = json.loads((out / "model.json").read_text(encoding="utf-8"))
-    resolution = resolve_records(
-        records, CONTACT_SETTINGS, model=Model.from_dict(saved["model"], CONTACT_SETTINGS)
-    )
+    settings = folder.settings()
+    # Read through the folder: the model's frequent values are kept beside model.json.
+    resolution = resolve_records(records, settings, model=Model.from_dict(folder.model()["model"], settings))
     pq.write_table(pa.table({"customer_id": resolution.ids}), out / "full_fixed.parquet")
     return 0
 

@@ -98,6 +98,11 @@ class Model:
         """The model `to_dict` saved (term frequencies are recomputed from the records when it holds none)."""
         comparisons = data["comparisons"]
         saved_frequencies = data.get("term_frequencies")
+        if isinstance(saved_frequencies, str):
+            raise ValueError(
+                f"the term frequencies are kept in {saved_frequencies}: read the model with the folder's "
+                "ResolveFolder.model()"
+            )
         return cls(
             m=[
                 np.array([comparisons[c.field][level.name]["m"] for level in c.levels])
