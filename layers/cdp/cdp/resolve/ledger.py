@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -201,7 +201,7 @@ def assign_ids(
     previous: PreviousIds,
     merge_evidence: Evidence = _no_evidence,
     split_evidence: Evidence = _no_evidence,
-    issued_before: Container[str] = frozenset(),
+    issued_before: Collection[str] = frozenset(),
 ) -> IdAssignment:
     """Ids for this run's clusters by the rule of this module.
 
@@ -304,7 +304,7 @@ def _first_ids(
     rank: np.ndarray,
     order: np.ndarray,
     starts: np.ndarray,
-    issued_before: Container[str],
+    issued_before: Collection[str],
 ) -> IdAssignment:
     """:func:`assign_ids` when no record had an id: every cluster is created, named from its smallest
     record; the same ids and events as the general rule, built column-wise (a Python string per
@@ -317,7 +317,8 @@ def _first_ids(
     # come by smallest record.
     by_smallest = np.argsort(position[order[starts]], kind="stable")
     smallest = pa.array(order[starts[by_smallest]])
-    issued = _Issued(issued_before)
+    # A set of its own: every cluster is new, so every one looks it up (a copy costs less than a view).
+    issued = set(issued_before)
     created: list[str] = []
     for source, source_id in zip(
         sources.take(smallest).to_pylist(), source_ids.take(smallest).to_pylist(), strict=True
