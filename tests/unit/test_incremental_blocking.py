@@ -4,6 +4,7 @@ records, earlier pairs a grown block no longer yields, and term frequencies kept
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from cdp.resolve import CONTACT_SETTINGS
 from cdp.resolve.blocking import (
     block_sizes,
@@ -77,18 +78,25 @@ def test_a_saved_model_weighs_values_by_the_frequencies_it_was_first_applied_wit
     assert set(model.to_dict(settings)["term_frequencies"]["last_name_key"]) == {"martin"}
 
 
-def test_keys_around_some_records_are_the_full_keys_of_every_record_that_can_share_them() -> None:
-    # Given two fields over 3,000 records and a few records to key around
+@pytest.mark.parametrize("unused_values", [0, 2**21], ids=["one-integer-keys", "too-many-combinations"])
+def test_keys_around_some_records_are_the_full_keys_of_every_record_that_can_share_them(
+    unused_values: int,
+) -> None:
+    # Given three fields over 3,000 records and a few records to key around (with values no record
+    # holds, so many that their combinations no longer fit one integer)
     rng = np.random.default_rng(5)
-    first = _field([None if v < 0 else f"f{v}" for v in rng.integers(-1, 30, 3000).tolist()])
-    second = _field([None if v < 0 else f"p{v}" for v in rng.integers(-1, 40, 3000).tolist()])
+    fields = [
+        _field([None if v < 0 else f"{name}{v}" for v in rng.integers(-1, count, 3000).tolist()])
+        for name, count in (("f", 30), ("p", 40), ("c", 3))
+    ]
+    fields = [Field(field.codes, field.values + ["unused"] * unused_values) for field in fields]
     around = np.zeros(3000, dtype=bool)
     around[rng.choice(3000, 25, replace=False)] = True
     # When the keys are combined around them only
-    keys, full = combine_around([first, second], around), combine([first, second])
+    keys, full = combine_around(fields, around), combine(fields)
     # Then a record has a key exactly when it shares one with them, grouped as the full keys group
     shares = np.isin(full, full[around & (full >= 0)])
-    assert ((keys >= 0) >= shares).all()
+    assert ((keys >= 0) == shares).all() and shares.sum() > 25
     kept = keys >= 0
     assert len({(a, b) for a, b in zip(keys[kept], full[kept], strict=True)}) == len(set(keys[kept].tolist()))
     # And the blocks around them have their full size

@@ -99,7 +99,8 @@ def _rule_pairs(
     size = len(next(iter(fields.values())).codes)
     if rule.max_block_size is not None:
         max_block_size = min(max_block_size, rule.max_block_size)
-    keys = blocks_touching(combine_around([fields[name] for name in rule.fields], touching), touching)
+    # Around the touching records: only the blocks that hold one of them.
+    keys = combine_around([fields[name] for name in rule.fields], touching)
     encoded: list[np.ndarray] = []
     refinements = list(rule.refine)
     used = list(rule.fields)

@@ -6,6 +6,7 @@ names, cities and postcodes repeat a lot.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -141,22 +142,41 @@ def combine(fields: list[Field]) -> np.ndarray:
 
 
 def combine_around(fields: list[Field], around: np.ndarray | None) -> np.ndarray:
-    """`combine` where a record may share its key with a record of `around` (a mask; None: all records),
-    -1 elsewhere: the keys of the blocks those records are in, whole (their sizes are exact), for the
-    cost of the records that hold each of their values rather than of every record."""
+    """`combine` for the records that share their key with a record of `around` (a mask; None: all
+    records), -1 elsewhere: the keys of the blocks those records are in, whole (their sizes are exact),
+    for the cost of a hash lookup per record rather than of keying every record."""
     if around is None:
         return combine(fields)
     size = len(fields[0].codes)
+    keys = np.full(size, -1, dtype=np.int64)
+    if math.prod(len(field.values) + 1 for field in fields) < 2**62:
+        # Every combination has its own integer (mixed radix): the records holding one of those of
+        # `around` are found at once.
+        raw = np.zeros(size, dtype=np.int64)
+        missing = np.zeros(size, dtype=bool)
+        for field in fields:
+            missing |= field.codes < 0
+            raw = raw * (len(field.values) + 1) + field.codes + 1
+        raw[missing] = -1
+        held = raw[around]
+        held = np.unique(held[held >= 0])
+        if len(held):
+            found = pc.is_in(pa.array(raw), value_set=pa.array(held))
+            rows = pc.indices_nonzero(found).to_numpy().astype(np.int64)
+            keys[rows] = _compact(raw[rows])
+        return keys
+    # Too many combinations for one integer: the records holding each value of theirs, keyed fully.
     candidate = np.ones(size, dtype=bool)
     for field in fields:
-        held = np.zeros(len(field.values) + 1, dtype=bool)  # per code + 1: slot 0 is "missing"
-        held[field.codes[around] + 1] = True
-        held[0] = False
-        candidate &= held[field.codes + 1]
+        value_held = np.zeros(len(field.values) + 1, dtype=bool)  # per code + 1: slot 0 is "missing"
+        value_held[field.codes[around] + 1] = True
+        value_held[0] = False
+        candidate &= value_held[field.codes + 1]
     rows = np.flatnonzero(candidate)
-    keys = np.full(size, -1, dtype=np.int64)
     if len(rows):
-        keys[rows] = combine([Field(field.codes[rows], field.values) for field in fields])
+        combined = combine([Field(field.codes[rows], field.values) for field in fields])
+        shared = np.isin(combined, combined[around[rows] & (combined >= 0)])
+        keys[rows[shared]] = combined[shared]
     return keys
 
 
