@@ -10,18 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+import pyarrow as pa
+
 from cdp import normalize
 from cdp.catalog import Profiler, propose_mapping
 from cdp.config import ConfigError, SourceConfig, dump_yaml, parse_source
 from cdp.erasure import erased_by
-from cdp.ingest import ReadHints, UnreadableFile, open_table
-from cdp.model import Entity, staging_schema
+from cdp.ingest import RawRow, ReadHints, UnreadableFile, open_table
+from cdp.model import CONTACT_FIELDS_SCHEMA, Entity, staging_schema
+from cdp.normalize.batch import normalize_contact_columns, text_array
 from cdp.ports import Catalog, ObjectStore
 from cdp.services.lake import Buckets, Lake, rows_to_table
 from cdp.services.tombstones import load_tombstones
@@ -109,6 +112,31 @@ def _identifies(entity: Entity, mapped: Mapping[str, str | None]) -> bool:
     return any(mapped.get(name) for name in IDENTIFYING[entity])
 
 
+def _contacts_columnar(
+    accepted: Sequence[tuple[RawRow, Mapping[str, str | None]]],
+    config: SourceConfig,
+    lineage: Sequence[Mapping[str, Any]],
+) -> pa.Table | None:
+    """A batch of contacts normalized column-wise (`cdp.normalize.batch`: the row-wise normalizer's
+    results, ten times faster), or None for another entity or when it fails (the rows then go one by
+    one, so only a bad row is quarantined)."""
+    if config.entity is not Entity.CONTACT or not accepted:
+        return None
+    targets = sorted({target for _, mapped in accepted for target in mapped})
+    columns = {name: text_array([mapped.get(name) for _, mapped in accepted]) for name in targets}
+    try:
+        normalized = normalize_contact_columns(
+            columns, len(accepted), default_country=config.default_country, day_first=config.day_first
+        )
+    except Exception:  # noqa: BLE001 - the row-wise path names the row that fails
+        return None
+    schema = staging_schema(Entity.CONTACT)
+    by_name = dict(zip(CONTACT_FIELDS_SCHEMA.names, normalized, strict=True))
+    for name in ("source", "source_id", "object_key", "line_no", "ingested_at", "trust_rank"):
+        by_name[name] = pa.array([row[name] for row in lineage], schema.field(name).type)
+    return pa.table({name: by_name[name] for name in schema.names}, schema=schema)
+
+
 def stage_object(
     store: ObjectStore,
     catalog: Catalog,
@@ -161,7 +189,6 @@ def stage_object(
         )
         report.format, report.encoding = reader.format, reader.encoding
         profiler = Profiler(list(reader.columns))
-        staged_rows: list[dict[str, Any]] = []
         quarantined: list[dict[str, Any]] = []
         reasons: Counter[str] = Counter()
         entity = config.entity if config else None
@@ -183,17 +210,27 @@ def stage_object(
                 }
             )
 
-        def flush() -> None:
-            nonlocal batch_no, staged_rows
-            if staged_rows and entity and schema is not None:
+        def flush(staged: pa.Table) -> None:
+            nonlocal batch_no
+            if staged.num_rows and entity:
                 lake.write_partition_file(
                     STAGING_TABLES[entity],
                     {"source": source, "ingest_date": ingest_date},
                     f"{oid}-{batch_no:05d}",
-                    rows_to_table(staged_rows, schema),
+                    staged,
                 )
                 batch_no += 1
-            staged_rows = []
+            report.staged += staged.num_rows
+
+        def lineage(row: RawRow, mapped: Mapping[str, str | None]) -> dict[str, Any]:
+            return {
+                "source": source,
+                "source_id": mapped.get("source_id") or f"{oid}:{row.line_no}",
+                "object_key": key,
+                "line_no": row.line_no,
+                "ingested_at": landed_at,
+                "trust_rank": config.trust_rank if config else 0,
+            }
 
         for batch in reader.batches(BATCH_ROWS):
             report.rows_in += len(batch.rows) + len(batch.errors)
@@ -216,13 +253,20 @@ def stage_object(
                 for row in rows:
                     quarantine(row.line_no, row.raw, "unknown source: no mapping yet (a draft was proposed)")
                 continue
+            accepted: list[tuple[RawRow, dict[str, str | None]]] = []
             for row in rows:
                 mapped = {target: row.values.get(column) for column, target in config.mapping.items()}
-                if not _identifies(config.entity, mapped):
-                    quarantine(
-                        row.line_no, row.raw, "no identifying field: " + ", ".join(IDENTIFYING[config.entity])
-                    )
-                    continue
+                if _identifies(config.entity, mapped):
+                    accepted.append((row, mapped))
+                else:
+                    reason = "no identifying field: " + ", ".join(IDENTIFYING[config.entity])
+                    quarantine(row.line_no, row.raw, reason)
+            columnar = _contacts_columnar(accepted, config, [lineage(r, m) for r, m in accepted])
+            if columnar is not None:
+                flush(columnar)
+                continue
+            staged_rows: list[dict[str, Any]] = []
+            for row, mapped in accepted:
                 try:
                     fields = normalizer(
                         mapped, default_country=config.default_country, day_first=config.day_first
@@ -230,19 +274,8 @@ def stage_object(
                 except Exception as error:  # noqa: BLE001 - one bad row must not stop the file
                     quarantine(row.line_no, row.raw, f"normalization failed: {type(error).__name__}: {error}")
                     continue
-                staged_rows.append(
-                    {
-                        **fields,
-                        "source": source,
-                        "source_id": mapped.get("source_id") or f"{oid}:{row.line_no}",
-                        "object_key": key,
-                        "line_no": row.line_no,
-                        "ingested_at": landed_at,
-                        "trust_rank": config.trust_rank,
-                    }
-                )
-            report.staged += len(staged_rows)
-            flush()
+                staged_rows.append({**fields, **lineage(row, mapped)})
+            flush(rows_to_table(staged_rows, schema))
     except UnreadableFile as error:
         # Rows already written for this object are provisional: remove them, the file goes whole
         # to quarantine.
