@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from cdp.resolve.columns import record_fields
 from cdp.resolve.engine import field_names, input_columns
+from cdp.services import resolve_folder
 from cdp.services.batch_resolve import BatchResolution, InputError, resolve_stream
 from cdp.services.explain import ExplainError, explain_records
 from cdp.services.resolve_folder import ResolveFolder
@@ -229,3 +230,59 @@ def test_the_models_frequent_values_are_kept_beside_model_json_and_read_back(tmp
     expected = trained["model"]["term_frequencies"]
     assert {name: dict(shares) for name, shares in read.items()} == expected
     assert expected["last_name_key"] == {"dupont": 1.0}
+
+
+def test_a_run_that_stops_before_its_manifest_leaves_the_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a folder, and a second run that stops just before writing its manifest
+    _resolve([MARIE, MARIE_WEB, JEAN], tmp_path, hour=0)
+    before = _ids(tmp_path)
+    summary = (tmp_path / "summary.json").read_text()
+    real_write = resolve_folder._write_text
+
+    def crash_on_manifest(path: Path, text: str) -> None:
+        if path.name == "manifest.json":
+            raise KeyboardInterrupt
+        real_write(path, text)
+
+    monkeypatch.setattr(resolve_folder, "_write_text", crash_on_manifest)
+    with pytest.raises(KeyboardInterrupt):
+        _resolve([JEAN_SHOP, PAUL], tmp_path, hour=1)
+    monkeypatch.undo()
+    # When the folder is opened again
+    folder = ResolveFolder.open(tmp_path)
+    # Then it holds the first run only: its ids, its summary, nothing pending
+    assert folder is not None and len(folder.runs) == 1
+    assert _ids(tmp_path) == before and (tmp_path / "summary.json").read_text() == summary
+    assert not list(tmp_path.glob(".*.pending"))
+    # And the run can simply be done again
+    _resolve([JEAN_SHOP, PAUL], tmp_path, hour=2)
+    assert set(_ids(tmp_path)) == set(before) | {"shop:9", "crm:3"}
+
+
+def test_a_run_that_stops_after_its_manifest_is_completed_when_the_folder_is_next_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a folder, and a second run that stops right after its manifest, before its xref is in place
+    first = _resolve([MARIE, MARIE_WEB, JEAN], tmp_path, hour=0).run.run_id
+    real_finish = ResolveFolder._finish
+
+    def crash_on_finishing_a_new_run(self: ResolveFolder, run_id: str) -> None:
+        if run_id != first:
+            raise KeyboardInterrupt
+        real_finish(self, run_id)
+
+    monkeypatch.setattr(ResolveFolder, "_finish", crash_on_finishing_a_new_run)
+    with pytest.raises(KeyboardInterrupt):
+        _resolve([JEAN_SHOP, PAUL], tmp_path, hour=1)
+    monkeypatch.undo()
+    assert len(_ids(tmp_path)) == 3  # the xref in place is still the first run's
+    # When the folder is opened again
+    folder = ResolveFolder.open(tmp_path)
+    # Then the committed run's xref and summary are put in place, and the folder reads consistently
+    assert folder is not None and len(folder.runs) == 2
+    ids = _ids(tmp_path)
+    assert len(ids) == 5 and ids["shop:9"] == ids["crm:2"]
+    assert json.loads((tmp_path / "summary.json").read_text())["fresh_records"] == 2
+    assert folder.records().num_rows == 5 and not list(tmp_path.glob(".*.pending"))

@@ -3,8 +3,9 @@
 An incremental run adds a few records to a large history; it writes what it found (its records, its
 links, its ledger events) next to what is there instead of rewriting the history:
 
-    DIR/manifest.json          layout version and the committed runs, in order; written last, so the
-                               files of a run that failed half-way are never read
+    DIR/manifest.json          layout version and the committed runs, in order: the commit point of a
+                               run (see `ResolveFolder.commit`), so the files of a run that failed
+                               half-way are never read
     DIR/xref.parquet           source, source_id, customer_id of every record ever given, in record order
     DIR/records/<run>.parquet  the run's new and changed records, each with `row`, its place in that order
     DIR/links/<run>.parquet    the run's links (new and re-scored), explained, with `left_row`, `right_row`
@@ -163,7 +164,9 @@ class ResolveFolder:
         if saved.get("layout") != LAYOUT or not saved.get("runs"):
             raise InputError(f"{manifest}: not a layout {LAYOUT} `cdp resolve` output; use another folder")
         fields_from = saved.get("fields_from")
-        return cls(path, list(saved["runs"]), fields_from if fields_from in saved["runs"] else None)
+        folder = cls(path, list(saved["runs"]), fields_from if fields_from in saved["runs"] else None)
+        folder._finish(folder.runs[-1])
+        return folder
 
     @classmethod
     def upgrade(cls, path: Path) -> None:
@@ -330,7 +333,12 @@ class ResolveFolder:
 
     def commit(self, run: RunFiles, full: bool) -> None:
         """Write a run's files, then the manifest that makes them part of the folder. A full run's files
-        hold the whole state: the earlier runs' files are removed once it is committed."""
+        hold the whole state: the earlier runs' files are removed once it is committed.
+
+        The whole-folder files (xref, model, summary) are written pending beside the current ones and
+        put in place after the manifest: a run that stops before its manifest changes nothing, one that
+        stops after it is completed by the next `open`.
+        """
         for folder in _RUN_FOLDERS:
             (self.path / folder).mkdir(parents=True, exist_ok=True)
         # Encoding and compressing Parquet runs outside the GIL: the files are written side by side.
@@ -346,9 +354,7 @@ class ResolveFolder:
                     ("values", run.fields.values),
                 )
             ]
-            written.append(
-                pool.submit(_atomic_write, self.path / XREF, lambda target: pq.write_table(run.xref, target))
-            )
+            written.append(pool.submit(pq.write_table, run.xref, self._pending(XREF, run.run_id)))
             for future in written:
                 future.result()
         if run.model is not None:
@@ -359,19 +365,35 @@ class ResolveFolder:
                 (self.path / TERM_FREQUENCIES).mkdir(exist_ok=True)
                 pq.write_table(_frequency_table(frequencies), self.path / name)
                 saved = {**saved, "model": {**saved["model"], "term_frequencies": name}}
-            _write_text(self.path / MODEL, json.dumps(saved, indent=2))
-            self._model = run.model
-        _write_text(self.path / SUMMARY, json.dumps(run.summary, indent=2))
-        dropped, self.runs = (self.runs, [run.run_id]) if full else ([], [*self.runs, run.run_id])
-        if run.fields.complete:
-            self.fields_from = run.run_id
-        elif full:
-            self.fields_from = None
-        manifest = {"layout": LAYOUT, "runs": self.runs, "fields_from": self.fields_from}
+            self._pending(MODEL, run.run_id).write_text(json.dumps(saved, indent=2), encoding="utf-8")
+        self._pending(SUMMARY, run.run_id).write_text(json.dumps(run.summary, indent=2), encoding="utf-8")
+        runs = [run.run_id] if full else [*self.runs, run.run_id]
+        fields_from = run.run_id if run.fields.complete else None if full else self.fields_from
+        manifest = {"layout": LAYOUT, "runs": runs, "fields_from": fields_from}
+        # The commit point: from here the run is part of the folder, and its xref, model and summary
+        # replace the earlier ones, now or, after a crash, when the folder is next opened.
         _write_text(self.path / MANIFEST, json.dumps(manifest, indent=2))
+        dropped, self.runs, self.fields_from = (self.runs if full else []), runs, fields_from
+        self._finish(run.run_id)
+        if run.model is not None:
+            self._model = run.model
         for old in dropped:
             for folder in (*_RUN_FOLDERS, TERM_FREQUENCIES):
                 (self.path / folder / f"{old}.parquet").unlink(missing_ok=True)
+
+    def _pending(self, name: str, run_id: str) -> Path:
+        """Where a run writes its version of a whole-folder file until the manifest commits the run."""
+        return self.path / f".{name}.{run_id}.pending"
+
+    def _finish(self, run_id: str) -> None:
+        """Put the committed run's xref, model and summary in place (a crash may have left them pending),
+        and drop what runs that never committed left."""
+        for name in (XREF, MODEL, SUMMARY):
+            pending = self._pending(name, run_id)
+            if pending.exists():
+                os.replace(pending, self.path / name)
+        for leftover in self.path.glob(".*.pending"):
+            leftover.unlink(missing_ok=True)
 
 
 def _pair_codes(pairs: pa.Table, size: int) -> np.ndarray:
