@@ -128,8 +128,10 @@ def _resolve_entity(
     )
     lake.write_snapshot(xref, run_id, xref_table)
     events = ledger_table(resolution.events, entity.value, run_id, at)
-    # The pipeline keeps every scored pair: a run's links are what stewards review and explain.
-    return resolution, links_table(staged, resolution, entity.value, run_id, near_miss_bits=None), events
+    # The accepted links and the near misses, as `cdp resolve` keeps: what stewards review. The other
+    # candidate pairs (seven times as many at a million records) are not kept; any pair can still be
+    # explained from the run's saved model.
+    return resolution, links_table(staged, resolution, entity.value, run_id), events
 
 
 def resolve_run(lake: Lake, catalog: Catalog, run_id: str, at: datetime | None = None) -> dict[str, Any]:
