@@ -98,7 +98,10 @@ XREF_ACCOUNT = TableDef(
     description="Source account record -> account_id.",
 )
 LINKS = TableDef(
-    "match_links", Zone.CURATED, model.LINKS_SCHEMA, description="Accepted links and near misses (within 5 bits of the threshold), explained."
+    "match_links",
+    Zone.CURATED,
+    model.LINKS_SCHEMA,
+    description="Accepted links and near misses (within 5 bits of the threshold), explained.",
 )
 IDENTITY_LEDGER = TableDef(
     "identity_ledger",

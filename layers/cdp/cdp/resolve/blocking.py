@@ -49,7 +49,7 @@ def pairs_within_groups(
     rights: list[np.ndarray] = []
     if touching is None:
         # Blocks of one size share one triangle of offsets: one vectorized step per distinct size.
-        for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_block_size)]):
+        for size in np.flatnonzero(np.bincount(sizes[(sizes >= 2) & (sizes <= max_block_size)])):
             first, second = np.triu_indices(int(size), k=1)
             block_starts = starts[sizes == size]
             lefts.append(order[(block_starts[:, None] + first[None, :]).ravel()])
@@ -59,7 +59,7 @@ def pairs_within_groups(
         block_size = sizes[block_of]
         mine = np.flatnonzero(touching[order] & (block_size >= 2) & (block_size <= max_block_size))
         # Each touching record with every member of its block, one vectorized step per block size.
-        for size in np.unique(block_size[mine]):
+        for size in np.flatnonzero(np.bincount(block_size[mine])):
             these = mine[block_size[mine] == size]
             partners = order[(starts[block_of[these]][:, None] + np.arange(size)[None, :]).ravel()]
             owners = np.repeat(order[these], size)

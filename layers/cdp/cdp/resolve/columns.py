@@ -123,9 +123,17 @@ def keep_where(field: Field, mask: np.ndarray) -> Field:
     return Field(np.where(mask, field.codes, -1), field.values, field.value_array)
 
 
+def distinct_and_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct integers of `keys` (in order of first appearance) and, per key, the index of its own:
+    `np.unique(keys, return_inverse=True)` without the order, hashed by Arrow (a sort of ten million
+    keys takes a second)."""
+    encoded = pc.dictionary_encode(pa.array(keys))
+    return encoded.dictionary.to_numpy(), encoded.indices.to_numpy().astype(np.int64)
+
+
 def _compact(key: np.ndarray) -> np.ndarray:
-    """Codes 0..n-1 for the n distinct values (hashed by Arrow: a sort of millions of keys is slower)."""
-    return pc.dictionary_encode(pa.array(key)).indices.to_numpy().astype(np.int64)
+    """Codes 0..n-1 for the n distinct values."""
+    return distinct_and_inverse(key)[1]
 
 
 def combine(fields: list[Field]) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-from cdp.resolve.columns import Field
+from cdp.resolve.columns import Field, distinct_and_inverse
 from cdp.resolve.nicknames import NICKNAME_NAMES, is_alias
 from cdp.resolve.settings import Comparison
 
@@ -24,7 +24,7 @@ def _distinct_pairs(
     """Distinct unordered value pairs and, for each input pair, the index of its distinct pair."""
     low, high = np.minimum(left_codes, right_codes), np.maximum(left_codes, right_codes)
     width = int(high.max()) + 1 if len(high) else 1
-    distinct, inverse = np.unique(low * width + high, return_inverse=True)
+    distinct, inverse = distinct_and_inverse(low * width + high)
     return distinct // width, distinct % width, inverse
 
 
@@ -124,7 +124,7 @@ def _crosswise_similarity(
     """Jaro-Winkler of values[codes[k]] and other_values[other_codes[k]], once per distinct pair."""
     if not len(codes):
         return np.empty(0)
-    distinct, inverse = np.unique(codes * len(other_values) + other_codes, return_inverse=True)
+    distinct, inverse = distinct_and_inverse(codes * len(other_values) + other_codes)
     strings, other_strings = np.array(values, dtype=object), np.array(other_values, dtype=object)
     similarity = cpdist(
         strings[distinct // len(other_values)].tolist(),
