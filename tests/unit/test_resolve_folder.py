@@ -252,13 +252,13 @@ def test_a_run_that_stops_before_its_manifest_leaves_the_folder_as_it_was(
     monkeypatch.undo()
     # When the folder is opened again
     folder = ResolveFolder.open(tmp_path)
-    # Then it holds the first run only: its ids, its summary, nothing pending
+    # Then it holds the first run only: its ids, its summary
     assert folder is not None and len(folder.runs) == 1
     assert _ids(tmp_path) == before and (tmp_path / "summary.json").read_text() == summary
-    assert not list(tmp_path.glob(".*.pending"))
-    # And the run can simply be done again
+    # And the run can simply be done again, which removes what the stopped one left
     _resolve([JEAN_SHOP, PAUL], tmp_path, hour=2)
     assert set(_ids(tmp_path)) == set(before) | {"shop:9", "crm:3"}
+    assert not list(tmp_path.glob(".*.pending"))
 
 
 def test_a_run_that_stops_after_its_manifest_is_completed_when_the_folder_is_next_opened(
@@ -286,3 +286,14 @@ def test_a_run_that_stops_after_its_manifest_is_completed_when_the_folder_is_nex
     assert len(ids) == 5 and ids["shop:9"] == ids["crm:2"]
     assert json.loads((tmp_path / "summary.json").read_text())["fresh_records"] == 2
     assert folder.records().num_rows == 5 and not list(tmp_path.glob(".*.pending"))
+
+
+def test_opening_a_folder_leaves_the_pending_files_of_a_run_still_writing(tmp_path: Path) -> None:
+    # Given a folder, and the pending xref of a run that is still writing (no manifest entry yet)
+    _resolve([MARIE, MARIE_WEB, JEAN], tmp_path, hour=0)
+    writing = tmp_path / ".xref.parquet.batch-20990101T000000000000.pending"
+    shutil.copy(tmp_path / "xref.parquet", writing)
+    # When a reader (`cdp explain`, `cdp evaluate`) opens the folder
+    assert ResolveFolder.open(tmp_path) is not None
+    # Then the writer's file is left for it to commit
+    assert writing.exists()

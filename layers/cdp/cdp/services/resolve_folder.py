@@ -336,8 +336,8 @@ class ResolveFolder:
         hold the whole state: the earlier runs' files are removed once it is committed.
 
         The whole-folder files (xref, model, summary) are written pending beside the current ones and
-        put in place after the manifest: a run that stops before its manifest changes nothing, one that
-        stops after it is completed by the next `open`.
+        put in place after the manifest: a run that stops before its manifest changes nothing (its files
+        are removed by the next run), one that stops after it is completed by the next `open`.
         """
         for folder in _RUN_FOLDERS:
             (self.path / folder).mkdir(parents=True, exist_ok=True)
@@ -375,6 +375,9 @@ class ResolveFolder:
         _write_text(self.path / MANIFEST, json.dumps(manifest, indent=2))
         dropped, self.runs, self.fields_from = (self.runs if full else []), runs, fields_from
         self._finish(run.run_id)
+        # What runs that never committed left (only a run writing removes it: a reader leaves it alone).
+        for leftover in self.path.glob(".*.pending"):
+            leftover.unlink(missing_ok=True)
         if run.model is not None:
             self._model = run.model
         for old in dropped:
@@ -386,14 +389,12 @@ class ResolveFolder:
         return self.path / f".{name}.{run_id}.pending"
 
     def _finish(self, run_id: str) -> None:
-        """Put the committed run's xref, model and summary in place (a crash may have left them pending),
-        and drop what runs that never committed left."""
+        """Put the committed run's xref, model and summary in place (a crash may have left them pending;
+        a reader opening the folder meanwhile may have done it already)."""
         for name in (XREF, MODEL, SUMMARY):
             pending = self._pending(name, run_id)
             if pending.exists():
                 os.replace(pending, self.path / name)
-        for leftover in self.path.glob(".*.pending"):
-            leftover.unlink(missing_ok=True)
 
 
 def _pair_codes(pairs: pa.Table, size: int) -> np.ndarray:
