@@ -26,6 +26,8 @@ MARIE_WEB = ("web", "a", "marie", "dupont", "marie.dupont@orange.fr", "+33612345
 JEAN = ("crm", "2", "Jean", "Martin", "jean.martin@free.fr", "0698765432", "69001")
 JEAN_SHOP = ("shop", "9", "Jean", "Martin", "jean.martin@free.fr", "0698765432", "69001")
 PAUL = ("crm", "3", "Paul", "Durand", "paul.durand@free.fr", "0655555555", "13001")
+# Marie's web record changed: another e-mail, another phone.
+MARIE_WEB_MOVED = ("web", "a", "marie", "dupont", "m.dupont@gmail.com", "0700000000", "75011")
 
 
 def _resolve(rows: list[tuple[str, ...]], out: Path, hour: int, full: bool = False) -> BatchResolution:
@@ -58,8 +60,7 @@ def test_each_run_adds_its_own_files_and_the_folder_reads_back_the_current_recor
     # Given a folder where Marie's two records are linked and Jean is alone
     _resolve([MARIE, MARIE_WEB, JEAN], tmp_path, hour=0)
     # When Marie's web record changes (another e-mail, another phone) and a new Jean record comes
-    moved = ("web", "a", "marie", "dupont", "m.dupont@gmail.com", "0700000000", "75011")
-    result = _resolve([moved, JEAN_SHOP], tmp_path, hour=1)
+    result = _resolve([MARIE_WEB_MOVED, JEAN_SHOP], tmp_path, hour=1)
     # Then the run wrote only its two records, each with its row (the changed one keeps its own)
     folder = ResolveFolder.open(tmp_path)
     assert folder is not None and len(folder.runs) == 2
@@ -174,8 +175,7 @@ def test_the_folder_keeps_the_engines_fields_and_an_incremental_run_adds_only_it
 ) -> None:
     # Given a first run, then a run changing Marie's web record and adding a Jean record
     _resolve([MARIE, MARIE_WEB, JEAN], tmp_path, hour=0)
-    moved = ("web", "a", "marie", "dupont", "m.dupont@gmail.com", "0700000000", "75011")
-    result = _resolve([moved, JEAN_SHOP], tmp_path, hour=1)
+    result = _resolve([MARIE_WEB_MOVED, JEAN_SHOP], tmp_path, hour=1)
     folder = ResolveFolder.open(tmp_path)
     assert folder is not None
     names = field_names(folder.settings())

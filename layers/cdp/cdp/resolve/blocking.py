@@ -239,9 +239,7 @@ def pairs_left_behind(
     # can differ (blocks a changed record joined only grow, losing pairs, see `pushed_over_cap`).
     near = np.zeros(stored, dtype=bool)
     for rule in rules:
-        keys = combine_around([before[name] for name in rule.fields], changed)
-        held = keys[changed]
-        near |= np.isin(keys, held[held >= 0])
+        near |= combine_around([before[name] for name in rule.fields], changed) >= 0
     near &= ~changed
     if not near.any():
         return empty, empty

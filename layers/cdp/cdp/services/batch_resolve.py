@@ -306,11 +306,7 @@ def _resolve_added(
         folder.ledger(["entity", "event", "customer_id", "at"], pc.field("event") == "created"),
         settings.entity,
     )
-    recorded = recorded_overrides(
-        folder.ledger(["evidence"], pc.match_substring(pc.field("evidence"), '"override"'))[
-            "evidence"
-        ].to_pylist()
-    )
+    recorded = _recorded(folder.ledger(["evidence"], pc.match_substring(pc.field("evidence"), '"override"')))
     stored_links = folder.links(["left_row", "right_row", "accepted"])
     stored_accepted = (
         pc.fill_null(stored_links["accepted"], False).to_numpy(zero_copy_only=False).astype(bool)

@@ -63,15 +63,11 @@ _RUN_FOLDERS = ("records", "links", "stale", "ledger", "fields", "values")
 TERM_FREQUENCIES = "term_frequencies"
 
 
-def _atomic_write(path: Path, write: Any) -> None:
+def _write_text(path: Path, text: str) -> None:
     """Write through a temporary file renamed into place: a reader sees the old file or the new one."""
     partial = path.with_name(f".{path.name}.partial")
-    write(partial)
+    partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
-
-
-def _write_text(path: Path, text: str) -> None:
-    _atomic_write(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def _identifies(entity: Entity, mapped: Mapping[str, str | None]) -> bool:
 def _contacts_columnar(
     accepted: Sequence[tuple[RawRow, Mapping[str, str | None]]],
     config: SourceConfig,
-    lineage: Sequence[Mapping[str, Any]],
+    lineage: Callable[[RawRow, Mapping[str, str | None]], Mapping[str, Any]],
 ) -> pa.Table | None:
     """A batch of contacts normalized column-wise (`cdp.normalize.batch`: the row-wise normalizer's
     results, ten times faster), or None for another entity or when it fails (the rows then go one by
@@ -132,8 +132,9 @@ def _contacts_columnar(
         return None
     schema = staging_schema(Entity.CONTACT)
     by_name = dict(zip(CONTACT_FIELDS_SCHEMA.names, normalized, strict=True))
+    rows = [lineage(row, mapped) for row, mapped in accepted]
     for name in ("source", "source_id", "object_key", "line_no", "ingested_at", "trust_rank"):
-        by_name[name] = pa.array([row[name] for row in lineage], schema.field(name).type)
+        by_name[name] = pa.array([row[name] for row in rows], schema.field(name).type)
     return pa.table({name: by_name[name] for name in schema.names}, schema=schema)
 
 
@@ -261,7 +262,7 @@ def stage_object(
                 else:
                     reason = "no identifying field: " + ", ".join(IDENTIFYING[config.entity])
                     quarantine(row.line_no, row.raw, reason)
-            columnar = _contacts_columnar(accepted, config, [lineage(r, m) for r, m in accepted])
+            columnar = _contacts_columnar(accepted, config, lineage)
             if columnar is not None:
                 flush(columnar)
                 continue
